@@ -1,0 +1,5 @@
+"""`python -m p2p`."""
+
+from p2p.cli import entry
+
+entry()

@@ -1,0 +1,295 @@
+"""The command line: options, wiring and exit codes. The only module that imports Typer."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from p2p import __version__
+from p2p.errors import P2PError
+from p2p.workspace import Workspace
+
+app = typer.Typer(
+    name="p2p",
+    help="Run a peer roundtable of engineering leaders from one GitHub repository.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+participants_app = typer.Typer(help="Registrations, seats and repository access.", no_args_is_help=True)
+topics_app = typer.Typer(help="Topic issues of an event.", no_args_is_help=True)
+votes_app = typer.Typer(help="Lean-coffee dot votes.", no_args_is_help=True)
+board_app = typer.Typer(help="The Projects (v2) board.", no_args_is_help=True)
+takeaways_app = typer.Typer(help="The knowledge base of takeaways.", no_args_is_help=True)
+event_app = typer.Typer(help="Event files.", no_args_is_help=True)
+app.add_typer(event_app, name="event")
+app.add_typer(participants_app, name="participants")
+app.add_typer(topics_app, name="topics")
+app.add_typer(votes_app, name="votes")
+app.add_typer(board_app, name="board")
+app.add_typer(takeaways_app, name="takeaways")
+
+EventArgument = Annotated[
+    str | None, typer.Argument(help="Event id (file name without .yaml); default: the next event.")
+]
+EventOption = Annotated[
+    str | None, typer.Option("--event", help="Event id (file name without .yaml); default: the next event.")
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; change nothing.")]
+Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"p2p {__version__}")
+        raise typer.Exit()
+
+
+def _redact(text: str, workspace: Workspace) -> str:
+    """The token must never appear in output, whatever a message quotes."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "P2P_TOKEN"):
+        secret = workspace.env.get(name, "")
+        if len(secret) >= 8:
+            text = text.replace(secret, "***")
+    return text
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    repo_dir: Annotated[
+        Path, typer.Option("--repo-dir", help="The roundtable repository.", file_okay=False)
+    ] = Path(),
+    sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Use the offline GitHub sandbox in .p2p/sandbox.json.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also report HTTP requests made.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Run a peer roundtable of engineering leaders from one GitHub repository."""
+    workspace = Workspace(root=repo_dir, sandbox=sandbox, verbose=verbose)
+    workspace.out = lambda text: typer.echo(_redact(text, workspace))
+    workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
+    ctx.obj = workspace
+
+
+def _run(ctx: typer.Context, command: Callable[[Workspace], int]) -> None:
+    """Run one command; map domain errors to exit codes and one clear message."""
+    workspace: Workspace = ctx.obj
+    try:
+        code = command(workspace)
+    except P2PError as error:
+        workspace.err(f"error: {error.message}" if "\n" not in error.message else error.message)
+        code = error.exit_code
+    except KeyboardInterrupt:
+        workspace.err("interrupted: run the command again to finish; nothing is done twice")
+        code = 130
+    finally:
+        try:
+            workspace.close()
+        except P2PError as error:
+            workspace.err(f"error: {error.message}")
+            code = 1
+    if code:
+        raise typer.Exit(code)
+
+
+def _one(event: str | None, option: str | None) -> str | None:
+    if event is not None and option is not None and event != option:
+        raise typer.BadParameter(f"EVENT {event!r} and --event {option!r} disagree")
+    return event if event is not None else option
+
+
+@app.command()
+def check(ctx: typer.Context) -> None:
+    """Validate p2p.yaml and every event file; list all errors as file:line: message."""
+    from p2p.commands.files import check as run
+
+    _run(ctx, run)
+
+
+@app.command()
+def render(
+    ctx: typer.Context,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 and list stale files.")
+    ] = False,
+) -> None:
+    """Regenerate README regions, TAKEAWAYS.md and events.ics from the event files."""
+    from p2p.commands.render import render as run
+
+    _run(ctx, lambda ws: run(ws, check=check))
+
+
+@event_app.command("new")
+def event_new(
+    ctx: typer.Context,
+    date: Annotated[str, typer.Argument(help="The event's date, YYYY-MM-DD.")],
+    title: Annotated[str, typer.Option("--title", help="The event's title.")],
+    format: Annotated[
+        str, typer.Option("--format", help="lean-coffee, presentation or social.")
+    ] = "lean-coffee",
+    start: Annotated[str | None, typer.Option("--start", help="Local start time, HH:MM.")] = None,
+    slug: Annotated[
+        str | None, typer.Option("--slug", help="Name suffix, for a second event on the same date.")
+    ] = None,
+) -> None:
+    """Create an event file, events/DATE[-SLUG].yaml."""
+    from p2p.commands.files import event_new as run
+
+    _run(ctx, lambda ws: run(ws, date=date, title=title, format=format, start=start, slug=slug))
+
+
+@participants_app.command("status")
+def participants_status(
+    ctx: typer.Context, event: EventArgument = None, event_option: EventOption = None, json: Json = False
+) -> None:
+    """Each registration's seat and repository access."""
+    from p2p.commands.participants import status as run
+
+    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), as_json=json))
+
+
+@participants_app.command("add")
+def participants_add(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help="GitHub login.")],
+    event: EventOption = None,
+    name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
+) -> None:
+    """Register someone now, at the back of the line."""
+    from p2p.commands.files import participants_add as run
+
+    _run(ctx, lambda ws: run(ws, login=login, event=event, name=name))
+
+
+@participants_app.command("cancel")
+def participants_cancel(
+    ctx: typer.Context,
+    login: Annotated[str, typer.Argument(help="GitHub login.")],
+    event: EventOption = None,
+) -> None:
+    """Cancel a registration; the first on the waitlist moves up."""
+    from p2p.commands.files import participants_cancel as run
+
+    _run(ctx, lambda ws: run(ws, login=login, event=event))
+
+
+@participants_app.command("sync")
+def participants_sync(
+    ctx: typer.Context,
+    dry_run: DryRun = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Apply a plan that trips the mass-removal guard.")
+    ] = False,
+) -> None:
+    """Invite accepted participants, withdraw access no longer wanted."""
+    from p2p.commands.participants import sync as run
+
+    _run(ctx, lambda ws: run(ws, dry_run=dry_run, force=force))
+
+
+@topics_app.command("sync")
+def topics_sync(
+    ctx: typer.Context, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
+) -> None:
+    """Open seeded topics, label new proposals, put the event's topics on the board."""
+    from p2p.commands.topics import sync as run
+
+    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run))
+
+
+@votes_app.command("tally")
+def votes_tally(
+    ctx: typer.Context,
+    event: EventArgument = None,
+    event_option: EventOption = None,
+    dry_run: DryRun = False,
+    json: Json = False,
+) -> None:
+    """Count 👍 votes, order the board, write the agenda."""
+    from p2p.commands.topics import tally as run
+
+    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run, as_json=json))
+
+
+@board_app.command("setup")
+def board_setup(ctx: typer.Context, dry_run: DryRun = False) -> None:
+    """Create the board's Votes, Status and Event fields where missing."""
+    from p2p.commands.topics import board_setup as run
+
+    _run(ctx, lambda ws: run(ws, dry_run=dry_run))
+
+
+@takeaways_app.command("collect")
+def takeaways_collect(
+    ctx: typer.Context, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
+) -> None:
+    """Add 'Takeaway:' comments on the event's topics to its event file."""
+    from p2p.commands.topics import collect as run
+
+    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run))
+
+
+@app.command()
+def sync(
+    ctx: typer.Context,
+    dry_run: DryRun = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Let participants sync pass the mass-removal guard.")
+    ] = False,
+) -> None:
+    """The main job: participants sync, topics sync, votes tally, render."""
+    from p2p.commands.sync import sync as run
+
+    _run(ctx, lambda ws: run(ws, dry_run=dry_run, force=force))
+
+
+@app.command("import-readme")
+def import_readme(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A hand-written roundtable README.", dir_okay=False)],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the event files; default events/.")
+    ] = None,
+) -> None:
+    """Turn a hand-written roundtable page into event files, reporting every guess."""
+    from p2p.commands.render import import_readme as run
+
+    _run(ctx, lambda ws: run(ws, file=file, out=out))
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    dir: Annotated[Path, typer.Argument(help="The folder of the new roundtable repository.")],
+    name: Annotated[str | None, typer.Option("--name", help="The roundtable's name.")] = None,
+    repository: Annotated[
+        str | None, typer.Option("--repository", help="owner/name of its GitHub repository.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty.")] = False,
+) -> None:
+    """Scaffold a new roundtable repository."""
+    from p2p.commands.init import init as run
+
+    _run(ctx, lambda ws: run(ws, directory=dir, name=name, repository=repository, force=force))
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """A guided, offline run of a whole event cycle in a temporary folder."""
+    from p2p.commands.demo import demo as run
+
+    _run(ctx, run)
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(app())

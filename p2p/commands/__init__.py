@@ -1,0 +1,1 @@
+"""The shell of each command: read, decide (through the pure rules), act, report."""

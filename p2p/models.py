@@ -1,0 +1,331 @@
+"""Frozen models: the roundtable's files (desired state) and what GitHub shows (observed state)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+# GitHub logins: letters, digits and single inner hyphens, at most 39 characters.
+LOGIN_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}$"
+_LOGIN = re.compile(LOGIN_PATTERN)
+REPOSITORY_PATTERN = r"^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}/[A-Za-z0-9._-]{1,100}$"
+START_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+Format = Literal["lean-coffee", "presentation", "social"]
+Permission = Literal["pull", "triage", "push"]
+AfterEvent = Literal["keep", "revoke"]
+
+
+def login_key(login: str) -> str:
+    """The form in which two GitHub logins compare: GitHub logins are case-insensitive."""
+    return login.casefold()
+
+
+def _check_login(value: str) -> str:
+    if len(value) > 39 or not _LOGIN.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid GitHub login (letters, digits and single hyphens, "
+            "at most 39 characters, no hyphen at either end)"
+        )
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA time zone such as America/Denver") from None
+    return value
+
+
+Login = Annotated[
+    str,
+    AfterValidator(_check_login),
+    Field(json_schema_extra={"pattern": LOGIN_PATTERN, "maxLength": 39}),
+]
+Timezone = Annotated[str, AfterValidator(_check_timezone)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    """Immutable, strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- desired state: p2p.yaml -------------------------------------------------------------
+
+
+class Settings(Model):
+    """This roundtable's settings, `p2p.yaml` (SPEC 3.1)."""
+
+    name: Text = "Peer-to-peer"
+    repository: Annotated[str | None, Field(pattern=REPOSITORY_PATTERN)] = None
+    project: Annotated[int | None, Field(ge=1)] = None
+    timezone: Timezone = "America/Denver"
+    capacity: Annotated[int, Field(ge=1, le=1000)] = 12
+    votes_per_participant: Annotated[int, Field(ge=1, le=100)] = 3
+    timebox_minutes: Annotated[int, Field(ge=1, le=480)] = 8
+    permission: Permission = "triage"
+    after_event: AfterEvent = "keep"
+    organizers: tuple[Login, ...] = ()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def is_organizer(self, login: str) -> bool:
+        return login_key(login) in {login_key(o) for o in self.organizers}
+
+
+# --- desired state: events/*.yaml --------------------------------------------------------
+
+
+class Presenter(Model):
+    name: Text
+    affiliation: str | None = None
+    github: Login | None = None
+
+
+class SeededTopic(Model):
+    """A topic the organizers seed; written as a plain string or {title, description}."""
+
+    title: Text
+    description: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"title": value} if isinstance(value, str) else value
+
+
+class Registration(Model):
+    """One registration, in the order it arrived."""
+
+    github: Login
+    name: str | None = None
+    registered: AwareDatetime
+    cancelled: bool = False
+
+
+class AgendaItem(Model):
+    """One ranked topic, as written by `p2p votes tally`."""
+
+    issue: Annotated[int, Field(ge=1)]
+    title: str
+    votes: Annotated[int, Field(ge=0)]
+
+
+class Takeaway(Model):
+    """A takeaway; written as a plain string (the organizers' own) or {text, issue, comment}."""
+
+    text: Text
+    issue: Annotated[int | None, Field(ge=1)] = None
+    comment: Annotated[int | None, Field(ge=1)] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Event(Model):
+    """One event file, `events/YYYY-MM-DD[-slug].yaml` (SPEC 3.2)."""
+
+    id: SkipJsonSchema[str] = Field(default="", exclude=True)
+    date: date
+    title: Text
+    format: Format = "lean-coffee"
+    start: Annotated[str | None, Field(pattern=START_PATTERN)] = None
+    duration: Annotated[int | None, Field(ge=1, le=1440)] = None
+    location: str | None = None
+    description: str | None = None
+    presenters: tuple[Presenter, ...] = ()
+    capacity: Annotated[int | None, Field(ge=1, le=1000)] = None
+    topics: tuple[SeededTopic, ...] = ()
+    participants: tuple[Registration, ...] = ()
+    agenda: tuple[AgendaItem, ...] = ()
+    takeaways: tuple[Takeaway, ...] = ()
+    recording: str | None = None
+    notes: str | None = None
+
+    @property
+    def start_time(self) -> time | None:
+        if self.start is None:
+            return None
+        hours, minutes = self.start.split(":")
+        return time(int(hours), int(minutes))
+
+    @property
+    def label(self) -> str:
+        """The issue label that ties a topic to this event."""
+        return f"event:{self.id}"
+
+
+class Roundtable(Model):
+    """Settings and every event, oldest first: the whole desired state."""
+
+    settings: Settings
+    events: tuple[Event, ...] = ()
+
+    def today(self, now: datetime) -> date:
+        """The calendar date of `now` in the roundtable's time zone."""
+        return now.astimezone(self.settings.zone).date()
+
+    def has_ended(self, event: Event, now: datetime) -> bool:
+        """An event has ended once its date is before today; an event today is still next."""
+        return event.date < self.today(now)
+
+    def next_event(self, now: datetime) -> Event | None:
+        """The first event whose date is today or later in the configured time zone."""
+        today = self.today(now)
+        return next((e for e in self.events if e.date >= today), None)
+
+    def past_events(self, now: datetime) -> tuple[Event, ...]:
+        """Events that have ended, newest first."""
+        today = self.today(now)
+        return tuple(reversed([e for e in self.events if e.date < today]))
+
+    def event(self, event_id: str) -> Event | None:
+        return next((e for e in self.events if e.id == event_id), None)
+
+    def capacity(self, event: Event) -> int:
+        return event.capacity if event.capacity is not None else self.settings.capacity
+
+
+# --- observed state: what GitHub shows ---------------------------------------------------
+
+
+class Collaborator(Model):
+    login: str
+    permission: str | None = None
+
+
+class Invitation(Model):
+    """A pending repository invitation; GitHub expires them after 7 days."""
+
+    id: int
+    login: str
+    created_at: datetime
+    expired: bool = False
+    permission: str | None = None
+
+
+class AccessState(Model):
+    """Who holds access to the repository, or an invitation to it."""
+
+    owner_is_organization: bool = True
+    collaborators: tuple[Collaborator, ...] = ()
+    invitations: tuple[Invitation, ...] = ()
+
+
+class Reaction(Model):
+    """A 👍 reaction on an issue."""
+
+    login: str
+    is_bot: bool = False
+    created_at: datetime
+
+
+class Comment(Model):
+    id: int
+    issue: int
+    author: str | None
+    body: str
+    is_bot: bool = False
+
+
+IssueState = Literal["open", "closed"]
+StateReason = Literal["completed", "not_planned", "reopened", "duplicate"]
+
+
+class Issue(Model):
+    """An issue that is, or may become, a topic."""
+
+    number: int
+    node_id: str
+    title: str
+    body: str = ""
+    state: IssueState = "open"
+    state_reason: StateReason | None = None
+    author: str | None = None
+    labels: tuple[str, ...] = ()
+    reactions: tuple[Reaction, ...] = ()  # 👍 only
+    url: str = ""
+
+    @property
+    def is_topic(self) -> bool:
+        return "topic" in self.labels
+
+    @property
+    def withdrawn(self) -> bool:
+        """Closed as "not planned": off the agenda, not voted on, no takeaways."""
+        return self.state == "closed" and self.state_reason == "not_planned"
+
+    def event_ids(self) -> tuple[str, ...]:
+        return tuple(label[len("event:") :] for label in self.labels if label.startswith("event:"))
+
+
+class TopicState(Model):
+    """Topic issues of one event and open proposals without an event, as the token sees them."""
+
+    viewer: str
+    event_id: str
+    issues: tuple[Issue, ...] = ()
+    labels: tuple[str, ...] = ()  # labels that exist in the repository, when known
+
+
+FieldType = Literal["number", "text", "single_select", "other"]
+
+
+class FieldOption(Model):
+    id: str
+    name: str
+
+
+class BoardField(Model):
+    id: str
+    name: str
+    type: FieldType
+    options: tuple[FieldOption, ...] = ()
+
+    def option(self, name: str) -> FieldOption | None:
+        return next((o for o in self.options if o.name == name), None)
+
+
+class BoardItem(Model):
+    """A card on the board; `values` maps field name to its text, number or option name."""
+
+    id: str
+    issue: int | None  # None for drafts and items of other repositories
+    values: dict[str, str | float] = Field(default_factory=dict)
+
+
+class Board(Model):
+    """The Projects (v2) board, its fields and its items in board order."""
+
+    id: str
+    number: int
+    title: str = ""
+    fields: tuple[BoardField, ...] = ()
+    items: tuple[BoardItem, ...] = ()
+
+    def field(self, name: str) -> BoardField | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def item_for(self, issue: int) -> BoardItem | None:
+        return next((i for i in self.items if i.issue == issue), None)
+
+
+class Snapshot(Model):
+    """Everything one run observed of GitHub, read once and shared by every planner."""
+
+    access: AccessState | None = None
+    topics: TopicState | None = None
+    board: Board | None = None
+    comments: tuple[Comment, ...] = ()

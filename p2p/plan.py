@@ -1,0 +1,75 @@
+"""Plans: lists of small, printable actions that a planner decides and the shell applies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from p2p.errors import P2PError
+from p2p.port import Port
+
+
+class Action(Protocol):
+    """One change to GitHub or a file, with the reason an organizer would want to read."""
+
+    @property
+    def verb(self) -> str: ...
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    def apply(self, port: Port) -> None: ...
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Plain aligned columns: readable on a terminal, stable in logs and tests."""
+    cells = [list(headers), *[list(row) for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def format_plan(actions: Sequence[Action], *, empty: str = "nothing to change") -> str:
+    if not actions:
+        return empty
+    return table(("action", "subject", "reason"), [(a.verb, a.subject, a.reason) for a in actions])
+
+
+@dataclass
+class Outcome:
+    """What applying a plan did: the actions done, and the error that stopped it, if any."""
+
+    done: list[Action] = field(default_factory=list)
+    failed: Action | None = None
+    error: P2PError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def apply_plan(
+    actions: Sequence[Action], port: Port, *, report: Callable[[str], None] | None = None
+) -> Outcome:
+    """Apply actions one at a time, in order, stopping at the first refusal.
+
+    What was done stays done: every planner is a reconciler, so the next run observes the
+    new state and plans only what is left.
+    """
+    outcome = Outcome()
+    for action in actions:
+        try:
+            action.apply(port)
+        except P2PError as error:
+            outcome.failed, outcome.error = action, error
+            break
+        outcome.done.append(action)
+        if report is not None:
+            report(f"done: {action.verb} {action.subject}")
+    return outcome

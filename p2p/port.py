@@ -1,0 +1,109 @@
+"""The port: the operations on GitHub the rules need, in the project's own models.
+
+Two adapters implement it: `p2p.github.GitHubRepository` (the real API) and
+`p2p.sandbox.Sandbox` (an offline JSON file). Both pass the same contract tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from p2p.models import (
+    AccessState,
+    Board,
+    BoardField,
+    BoardItem,
+    Comment,
+    FieldType,
+    Invitation,
+    Issue,
+    TopicState,
+)
+
+
+@dataclass
+class RequestCount:
+    """HTTP requests one run made (the sandbox counts the requests GitHub would have taken)."""
+
+    reads: int = 0
+    writes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.reads + self.writes
+
+
+class Port(Protocol):
+    """One GitHub repository (and its owner's Projects board), as the toolkit sees it."""
+
+    @property
+    def repository(self) -> str:
+        """owner/name."""
+        ...
+
+    @property
+    def requests(self) -> RequestCount: ...
+
+    # --- reads: each one request where GitHub allows, paginated past 100 -----------------
+
+    def read_access(self) -> AccessState:
+        """Collaborators (one request) and pending invitations (one request)."""
+        ...
+
+    def read_topics(self, event_id: str) -> TopicState:
+        """One GraphQL request: the viewer's login, every issue labelled `event:<event_id>`
+        (open or closed) with its 👍 reactions, and every open issue labelled `topic` that
+        has no `event:` label yet (new proposals)."""
+        ...
+
+    def read_comments(self, issues: Sequence[int]) -> tuple[Comment, ...]:
+        """Every comment on the given issues, oldest first."""
+        ...
+
+    def read_board(self, number: int) -> Board | None:
+        """The Projects (v2) board `number` of the repository's owner, fields and items in
+        board order; None when there is no such board."""
+        ...
+
+    # --- writes: one at a time ------------------------------------------------------------
+
+    def invite(self, login: str, permission: str) -> Invitation | None:
+        """Invite `login` as a collaborator. Returns the invitation (GitHub: 201), or None
+        when the person already has access (GitHub: 204). Raises InvitationLimitError when
+        GitHub refuses more invitations (50 per repository per 24 hours)."""
+        ...
+
+    def cancel_invitation(self, invitation_id: int) -> None: ...
+
+    def remove_collaborator(self, login: str) -> None: ...
+
+    def create_issue(self, title: str, body: str, labels: Sequence[str]) -> Issue:
+        """Open an issue authored by the token's user; missing labels are created."""
+        ...
+
+    def add_labels(self, number: int, labels: Sequence[str]) -> None:
+        """Add labels to an issue; labels that do not exist yet are created."""
+        ...
+
+    def add_item(self, board: Board, issue: Issue) -> BoardItem:
+        """Put the issue on the board; if it is already there, that item is returned."""
+        ...
+
+    def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
+        """Set a text, number or single-select (by option name) field of one item."""
+        ...
+
+    def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:
+        """Move the item right after `after`, or to the top when None."""
+        ...
+
+    def create_field(
+        self, board: Board, name: str, type: FieldType, options: Sequence[str] = ()
+    ) -> BoardField: ...
+
+    def set_options(self, board: Board, field: BoardField, options: Sequence[str]) -> BoardField:
+        """Give a single-select field exactly these options, keeping the ids of those that
+        stay (so items keep their values)."""
+        ...

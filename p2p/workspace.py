@@ -1,0 +1,113 @@
+"""One run's surroundings: the roundtable folder, the clock, the output and the way to GitHub."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from p2p.errors import P2PError, UsageError
+from p2p.models import Event, Roundtable
+
+if TYPE_CHECKING:
+    from p2p.port import Port
+
+SETTINGS_FILE = "p2p.yaml"
+EVENTS_DIR = "events"
+SANDBOX_FILE = Path(".p2p") / "sandbox.json"
+
+
+def _print(text: str) -> None:
+    print(text)
+
+
+@dataclass
+class Workspace:
+    """The roundtable repository a command works on.
+
+    `now` is read once per run and passed to every rule; `out` prints one block of text.
+    The port is created on first use, so commands that never reach GitHub never import
+    the GitHub adapter.
+    """
+
+    root: Path
+    sandbox: bool = False
+    verbose: bool = False
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    out: Callable[[str], None] = _print
+    err: Callable[[str], None] = _print
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    _port: Port | None = field(default=None, repr=False)
+    _roundtable: Roundtable | None = field(default=None, repr=False)
+
+    @property
+    def settings_path(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @property
+    def events_dir(self) -> Path:
+        return self.root / EVENTS_DIR
+
+    def event_path(self, event: Event) -> Path:
+        return self.events_dir / f"{event.id}.yaml"
+
+    def roundtable(self, *, reload: bool = False) -> Roundtable:
+        """Settings and events, loaded strictly (raises InputErrors)."""
+        if self._roundtable is None or reload:
+            from p2p.files import load_roundtable
+
+            self._roundtable = load_roundtable(self.root)
+        return self._roundtable
+
+    def event(self, event_id: str | None) -> Event:
+        """The named event, or the next one when no id is given."""
+        roundtable = self.roundtable()
+        if event_id is not None:
+            event = roundtable.event(event_id)
+            if event is None:
+                known = ", ".join(e.id for e in roundtable.events[-5:]) or "none"
+                raise UsageError(f"no event {event_id!r} in {EVENTS_DIR}/ (latest: {known})")
+            return event
+        event = roundtable.next_event(self.now)
+        if event is None:
+            raise P2PError(
+                f"no upcoming event in {EVENTS_DIR}/: create one with `p2p event new DATE --title T`"
+            )
+        return event
+
+    def repository(self) -> str:
+        """owner/name: p2p.yaml's `repository`, else $GITHUB_REPOSITORY."""
+        configured = self.roundtable().settings.repository or self.env.get("GITHUB_REPOSITORY")
+        if not configured:
+            raise P2PError(
+                f"{SETTINGS_FILE}: no `repository:` set and $GITHUB_REPOSITORY is empty; "
+                "add `repository: owner/name`"
+            )
+        return configured
+
+    def port(self) -> Port:
+        """The way to GitHub: the offline sandbox with --sandbox, else the real API."""
+        if self._port is None:
+            if self.sandbox:
+                from p2p.sandbox import Sandbox
+
+                self._port = Sandbox.open(self.root / SANDBOX_FILE, repository=self.repository())
+            else:
+                from p2p.github import GitHubRepository
+
+                self._port = GitHubRepository.from_environment(self.repository(), env=self.env)
+        return self._port
+
+    def close(self) -> None:
+        """Persist what the port holds (the sandbox writes its file) and report requests."""
+        if self._port is None:
+            return
+        closer = getattr(self._port, "close", None)
+        if callable(closer):
+            closer()
+        if self.verbose:
+            count = self._port.requests
+            self.err(f"GitHub: {count.total} HTTP requests ({count.reads} reads, {count.writes} writes)")

@@ -1,0 +1,492 @@
+"""One contract, two implementations: the offline sandbox and the real adapter (against the fake
+GitHub) must show the same observable behaviour for the same calls, so the sandbox never drifts.
+
+Each test seeds state through a small `World` facade over either implementation, calls port
+operations and asserts what any caller could observe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import pytest
+
+from p2p.errors import GitHubError, InvitationLimitError
+from p2p.models import Board, Issue, StateReason
+from p2p.port import Port
+from p2p.sandbox import Sandbox
+
+REPOSITORY = "acme/roundtable"
+NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+EVENT = "2024-03-20"
+OTHER_EVENT = "2024-05-08"
+
+
+class World(Protocol):
+    """Everyone else on GitHub, and the clock: what a test seeds before it calls the port."""
+
+    port: Port
+
+    def add_collaborator(self, login: str, permission: str = "triage") -> None: ...
+    def accept_invitation(self, login: str) -> None: ...
+    def add_invitation(
+        self, login: str, *, created_at: datetime | None = None, expired: bool = False
+    ) -> None: ...
+    def add_issue(
+        self,
+        title: str,
+        *,
+        body: str = "",
+        labels: Sequence[str] = (),
+        author: str = "someone",
+        state: str = "open",
+        state_reason: StateReason | None = None,
+    ) -> int: ...
+    def add_reaction(
+        self,
+        number: int,
+        login: str,
+        *,
+        content: str = "+1",
+        user_type: str = "User",
+        created_at: datetime | None = None,
+    ) -> None: ...
+    def add_comment(self, number: int, author: str, body: str) -> int: ...
+    def edit_comment(self, comment_id: int, body: str) -> None: ...
+    def delete_comment(self, comment_id: int) -> None: ...
+    def close_issue(self, number: int, reason: StateReason) -> None: ...
+    def advance(self, delta: timedelta) -> None: ...
+
+
+class SandboxWorld:
+    """The sandbox is its own world: its world methods are the seeding names."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.port: Port = sandbox
+
+    def add_collaborator(self, login: str, permission: str = "triage") -> None:
+        self.sandbox.add_collaborator(login, permission)
+
+    def accept_invitation(self, login: str) -> None:
+        self.sandbox.accept_invitation(login)
+
+    def add_invitation(
+        self, login: str, *, created_at: datetime | None = None, expired: bool = False
+    ) -> None:
+        self.sandbox.add_invitation(login, created_at=created_at, expired=expired)
+
+    def add_issue(
+        self,
+        title: str,
+        *,
+        body: str = "",
+        labels: Sequence[str] = (),
+        author: str = "someone",
+        state: str = "open",
+        state_reason: StateReason | None = None,
+    ) -> int:
+        return self.sandbox.add_issue(
+            title,
+            body=body,
+            labels=labels,
+            author=author,
+            state="closed" if state == "closed" else "open",
+            state_reason=state_reason,
+        )
+
+    def add_reaction(
+        self,
+        number: int,
+        login: str,
+        *,
+        content: str = "+1",
+        user_type: str = "User",
+        created_at: datetime | None = None,
+    ) -> None:
+        self.sandbox.add_reaction(
+            number,
+            login,
+            content=content,
+            user_type="Bot" if user_type == "Bot" else "User",
+            created_at=created_at,
+        )
+
+    def add_comment(self, number: int, author: str, body: str) -> int:
+        return self.sandbox.add_comment(number, author, body)
+
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        self.sandbox.edit_comment(comment_id, body)
+
+    def delete_comment(self, comment_id: int) -> None:
+        self.sandbox.delete_comment(comment_id)
+
+    def close_issue(self, number: int, reason: StateReason) -> None:
+        self.sandbox.close_issue(number, reason)
+
+    def advance(self, delta: timedelta) -> None:
+        self.sandbox.now = self.sandbox.now + delta
+
+
+@pytest.fixture(params=["sandbox"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    if request.param == "sandbox":
+        sandbox = Sandbox.open(tmp_path / ".p2p" / "sandbox.json", repository=REPOSITORY, now=NOW)
+        yield SandboxWorld(sandbox)
+        sandbox.close()
+
+
+def _board(world: World) -> Board:
+    board = world.port.read_board(1)
+    assert board is not None
+    return board
+
+
+def _topic(world: World, number: int, event: str = EVENT) -> Issue:
+    return next(i for i in world.port.read_topics(event).issues if i.number == number)
+
+
+# --- access ------------------------------------------------------------------------------
+
+
+def test_read_access_shows_collaborators_and_invitations_with_expiry(world: World) -> None:
+    world.add_collaborator("alice", "triage")
+    world.add_invitation("bob", created_at=NOW - timedelta(days=2))
+    world.add_invitation("carol", expired=True)
+
+    access = world.port.read_access()
+
+    assert access.owner_is_organization
+    assert [c.login for c in access.collaborators] == ["alice"]
+    assert {i.login: i.expired for i in access.invitations} == {"bob": False, "carol": True}
+    assert all(i.id > 0 for i in access.invitations)
+
+
+def test_an_invitation_expires_after_seven_days(world: World) -> None:
+    world.add_invitation("bob", created_at=NOW - timedelta(days=6, hours=23))
+    assert [i.expired for i in world.port.read_access().invitations] == [False]
+
+    world.advance(timedelta(hours=2))
+
+    assert [i.expired for i in world.port.read_access().invitations] == [True]
+
+
+def test_invite_sends_an_invitation(world: World) -> None:
+    invitation = world.port.invite("dave", "triage")
+
+    assert invitation is not None
+    assert (invitation.login, invitation.expired) == ("dave", False)
+    assert [(i.id, i.login) for i in world.port.read_access().invitations] == [(invitation.id, "dave")]
+
+
+def test_invite_of_a_collaborator_sends_nothing(world: World) -> None:
+    world.add_collaborator("alice")
+
+    assert world.port.invite("alice", "triage") is None
+    assert world.port.invite("ALICE", "triage") is None  # logins are case-insensitive
+    assert world.port.read_access().invitations == ()
+
+
+def test_an_accepted_invitation_makes_a_collaborator(world: World) -> None:
+    world.port.invite("dave", "triage")
+
+    world.accept_invitation("dave")
+
+    access = world.port.read_access()
+    assert [c.login for c in access.collaborators] == ["dave"]
+    assert access.invitations == ()
+
+
+def test_cancel_invitation(world: World) -> None:
+    invitation = world.port.invite("dave", "triage")
+    assert invitation is not None
+
+    world.port.cancel_invitation(invitation.id)
+
+    assert world.port.read_access().invitations == ()
+    with pytest.raises(GitHubError) as refused:
+        world.port.cancel_invitation(invitation.id)
+    assert refused.value.status == 404
+
+
+def test_remove_collaborator(world: World) -> None:
+    world.add_collaborator("alice")
+    world.add_collaborator("erin")
+
+    world.port.remove_collaborator("alice")
+
+    assert [c.login for c in world.port.read_access().collaborators] == ["erin"]
+
+
+def test_remove_of_someone_without_access_is_refused(world: World) -> None:
+    with pytest.raises(GitHubError) as refused:
+        world.port.remove_collaborator("nobody")
+    assert refused.value.status == 404
+
+
+def test_fifty_invitations_a_day_then_the_limit(world: World) -> None:
+    for n in range(50):
+        assert world.port.invite(f"person{n}", "triage") is not None
+
+    with pytest.raises(InvitationLimitError) as refused:
+        world.port.invite("person50", "triage")
+
+    assert "50" in refused.value.message
+    assert len(world.port.read_access().invitations) == 50
+    world.advance(timedelta(hours=24, minutes=1))
+    assert world.port.invite("person50", "triage") is not None
+
+
+# --- topics ------------------------------------------------------------------------------
+
+
+def test_read_topics_returns_the_events_issues_and_new_proposals(world: World) -> None:
+    seeded = world.add_issue("Hiring", labels=["topic", f"event:{EVENT}"], author="p2p-bot")
+    done = world.add_issue(
+        "Vendors", labels=["topic", f"event:{EVENT}"], state="closed", state_reason="completed"
+    )
+    withdrawn = world.add_issue(
+        "Layoffs", labels=["topic", f"event:{EVENT}"], state="closed", state_reason="not_planned"
+    )
+    proposal = world.add_issue("On-call", labels=["topic"], author="alice")
+    world.add_issue("Old proposal", labels=["topic"], state="closed", state_reason="completed")
+    world.add_issue("Next time", labels=["topic", f"event:{OTHER_EVENT}"])
+    world.add_issue("A bug", labels=["bug"])
+    no_topic = world.add_issue("Agenda notes", labels=[f"event:{EVENT}"])
+
+    topics = world.port.read_topics(EVENT)
+
+    assert topics.event_id == EVENT
+    assert topics.viewer == "p2p-bot"
+    by_number = {i.number: i for i in topics.issues}
+    assert sorted(by_number) == sorted([seeded, done, withdrawn, proposal, no_topic])
+    assert (by_number[done].state, by_number[done].state_reason) == ("closed", "completed")
+    assert by_number[withdrawn].withdrawn
+    assert by_number[seeded].state == "open"
+    assert by_number[seeded].author == "p2p-bot"
+    assert by_number[proposal].labels == ("topic",)
+    assert by_number[proposal].title == "On-call"
+    assert not by_number[no_topic].is_topic
+    assert all(REPOSITORY in i.url and i.url.endswith(f"/{i.number}") for i in topics.issues)
+
+
+def test_read_topics_counts_thumbs_up_only_and_flags_bots(world: World) -> None:
+    number = world.add_issue("Hiring", labels=["topic", f"event:{EVENT}"])
+    world.add_reaction(number, "alice", created_at=NOW - timedelta(hours=3))
+    world.add_reaction(number, "bob", content="heart", created_at=NOW - timedelta(hours=2))
+    world.add_reaction(number, "bob", content="-1", created_at=NOW - timedelta(hours=2))
+    world.add_reaction(number, "helper", user_type="Bot", created_at=NOW - timedelta(hours=1))
+    world.add_reaction(number, "carol", created_at=NOW - timedelta(minutes=5))
+
+    reactions = _topic(world, number).reactions
+
+    assert [(r.login, r.is_bot) for r in reactions] == [("alice", False), ("helper", True), ("carol", False)]
+    assert [r.created_at for r in reactions] == [
+        NOW - timedelta(hours=3),
+        NOW - timedelta(hours=1),
+        NOW - timedelta(minutes=5),
+    ]
+
+
+def test_create_issue_is_authored_by_the_viewer_and_creates_its_labels(world: World) -> None:
+    before = world.add_issue("Earlier", labels=["bug"])
+
+    issue = world.port.create_issue(
+        "Hiring", "What worked?\n<!-- p2p:topic x 1 -->", ["topic", f"event:{EVENT}"]
+    )
+
+    assert issue.number > before
+    assert issue.author == "p2p-bot"
+    assert issue.state == "open"
+    assert set(issue.labels) == {"topic", f"event:{EVENT}"}
+    assert issue.node_id
+    seen = _topic(world, issue.number)
+    assert (seen.title, seen.body, seen.node_id) == ("Hiring", issue.body, issue.node_id)
+
+
+def test_issue_numbers_only_grow(world: World) -> None:
+    first = world.port.create_issue("One", "", []).number
+    second = world.add_issue("Two")
+    third = world.port.create_issue("Three", "", []).number
+
+    assert first < second < third
+
+
+def test_add_labels_moves_a_proposal_to_an_event(world: World) -> None:
+    proposal = world.add_issue("On-call", labels=["topic"], author="alice")
+    assert proposal in [i.number for i in world.port.read_topics(OTHER_EVENT).issues]
+
+    world.port.add_labels(proposal, [f"event:{EVENT}"])
+
+    assert set(_topic(world, proposal).labels) == {"topic", f"event:{EVENT}"}
+    assert proposal not in [i.number for i in world.port.read_topics(OTHER_EVENT).issues]
+
+
+def test_add_labels_to_a_missing_issue_is_refused(world: World) -> None:
+    with pytest.raises(GitHubError) as refused:
+        world.port.add_labels(999, ["topic"])
+    assert refused.value.status == 404
+
+
+# --- comments ----------------------------------------------------------------------------
+
+
+def test_read_comments_oldest_first_for_the_given_issues(world: World) -> None:
+    hiring = world.add_issue("Hiring", labels=["topic", f"event:{EVENT}"])
+    vendors = world.add_issue("Vendors", labels=["topic", f"event:{EVENT}"])
+    elsewhere = world.add_issue("Elsewhere", labels=["topic"])
+    first = world.add_comment(hiring, "alice", "Takeaway: pair early")
+    world.advance(timedelta(minutes=1))
+    second = world.add_comment(vendors, "bob", "I agree")
+    world.advance(timedelta(minutes=1))
+    third = world.add_comment(hiring, "carol", "Takeaway: budget for triage")
+    world.advance(timedelta(minutes=1))
+    world.add_comment(elsewhere, "dave", "not asked for")
+    gone = world.add_comment(hiring, "erin", "oops")
+    world.edit_comment(first, "Takeaway: pair QA with product early")
+    world.delete_comment(gone)
+
+    comments = world.port.read_comments([hiring, vendors])
+
+    assert [(c.id, c.issue, c.author, c.body) for c in comments] == [
+        (first, hiring, "alice", "Takeaway: pair QA with product early"),
+        (second, vendors, "bob", "I agree"),
+        (third, hiring, "carol", "Takeaway: budget for triage"),
+    ]
+    assert not any(c.is_bot for c in comments)
+
+
+# --- board -------------------------------------------------------------------------------
+
+
+def test_the_board_starts_with_lean_coffee_status_only(world: World) -> None:
+    board = _board(world)
+
+    status = board.field("Status")
+    assert status is not None
+    assert status.type == "single_select"
+    assert [o.name for o in status.options] == ["To Discuss", "Discussing", "Discussed"]
+    assert board.field("Votes") is None
+    assert board.field("Event") is None
+    assert board.items == ()
+    assert world.port.read_board(99) is None
+
+
+def test_add_item_is_idempotent(world: World) -> None:
+    issue = world.port.create_issue("Hiring", "", ["topic"])
+    board = _board(world)
+
+    item = world.port.add_item(board, issue)
+    again = world.port.add_item(_board(world), issue)
+
+    assert again.id == item.id
+    assert item.issue == issue.number
+    assert [i.issue for i in _board(world).items] == [issue.number]
+
+
+def test_set_field_number_text_and_single_select(world: World) -> None:
+    issue = world.port.create_issue("Hiring", "", ["topic"])
+    board = _board(world)
+    item = world.port.add_item(board, issue)
+    votes = world.port.create_field(board, "Votes", "number")
+    event = world.port.create_field(board, "Event", "text")
+    status = board.field("Status")
+    assert status is not None
+
+    world.port.set_field(board, item, votes, 7)
+    world.port.set_field(board, item, event, EVENT)
+    world.port.set_field(board, item, status, "Discussing")
+
+    values = _board(world).items[0].values
+    assert values["Votes"] == 7
+    assert values["Event"] == EVENT
+    assert values["Status"] == "Discussing"
+
+    world.port.set_field(board, item, votes, 3)
+    assert _board(world).items[0].values["Votes"] == 3
+
+
+def test_move_item_orders_the_board(world: World) -> None:
+    board = _board(world)
+    items = [
+        world.port.add_item(board, world.port.create_issue(f"Topic {n}", "", ["topic"])) for n in range(4)
+    ]
+    numbers = [i.issue for i in items]
+    assert [i.issue for i in _board(world).items] == numbers
+
+    world.port.move_item(board, items[3], None)
+    world.port.move_item(board, items[0], items[2])
+
+    assert [i.issue for i in _board(world).items] == [numbers[3], numbers[1], numbers[2], numbers[0]]
+
+
+def test_create_field_and_set_options_keep_what_stays(world: World) -> None:
+    issue = world.port.create_issue("Hiring", "", ["topic"])
+    board = _board(world)
+    item = world.port.add_item(board, issue)
+    size = world.port.create_field(board, "Size", "single_select", ["S", "M"])
+    assert (size.name, size.type, [o.name for o in size.options]) == ("Size", "single_select", ["S", "M"])
+    world.port.set_field(board, item, size, "M")
+
+    changed = world.port.set_options(board, size, ["M", "L"])
+
+    assert [o.name for o in changed.options] == ["M", "L"]
+    assert changed.option("M") == size.option("M")
+    fresh = _board(world)
+    assert fresh.field("Size") == changed
+    assert fresh.items[0].values["Size"] == "M"
+
+
+def test_create_field_twice_is_refused(world: World) -> None:
+    board = _board(world)
+    world.port.create_field(board, "Votes", "number")
+
+    with pytest.raises(GitHubError):
+        world.port.create_field(_board(world), "Votes", "number")
+
+
+# --- requests ----------------------------------------------------------------------------
+
+
+def test_frugal_reads(world: World) -> None:
+    for n in range(100):
+        number = world.add_issue(f"Topic {n}", labels=["topic", f"event:{EVENT}"])
+        world.add_reaction(number, f"voter{n % 7}")
+    world.add_collaborator("alice")
+    world.add_invitation("bob")
+    requests = world.port.requests
+    start = requests.reads
+
+    world.port.read_access()
+    assert requests.reads - start == 2
+
+    topics = world.port.read_topics(EVENT)
+    assert len(topics.issues) == 100
+    assert requests.reads - start == 3
+
+    world.port.read_board(1)
+    assert requests.reads - start == 4
+
+    world.port.read_comments([i.number for i in topics.issues])
+    assert requests.reads - start == 5
+    assert requests.writes == 0
+
+
+def test_each_write_is_one_request(world: World) -> None:
+    requests = world.port.requests
+    before = requests.writes
+    issue = world.port.create_issue("Hiring", "", ["topic"])
+    world.port.add_labels(issue.number, [f"event:{EVENT}"])
+    board = _board(world)
+    item = world.port.add_item(board, issue)
+    votes = world.port.create_field(board, "Votes", "number")
+    world.port.set_field(board, item, votes, 1)
+    world.port.move_item(board, item, None)
+    invitation = world.port.invite("dave", "triage")
+    assert invitation is not None
+    world.port.cancel_invitation(invitation.id)
+
+    assert requests.writes - before == 8

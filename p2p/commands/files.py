@@ -1,0 +1,203 @@
+"""File commands: `p2p check`, `p2p event new`, `p2p participants add` and `cancel`."""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from datetime import date as Date
+from pathlib import Path
+from typing import Any, get_args
+
+from p2p.errors import InputErrors, P2PError, UsageError
+from p2p.files import (
+    SETTINGS_FILE,
+    SLUG,
+    EventDocument,
+    create_event_file,
+    edit_event,
+    event_files,
+    load_event,
+    write_text_atomic,
+)
+from p2p.files import check as check_files
+from p2p.models import LOGIN_PATTERN, START_PATTERN, Event, Format, login_key
+from p2p.schema import EVENT_SCHEMA_FILE, event_schema_text
+from p2p.seats import Seat, seats
+from p2p.workspace import Workspace
+
+_LOGIN = re.compile(LOGIN_PATTERN)
+_START = re.compile(START_PATTERN)
+
+
+def _shown(ws: Workspace, path: Path) -> str:
+    try:
+        return str(path.relative_to(ws.root))
+    except ValueError:
+        return str(path)
+
+
+def check(ws: Workspace) -> int:
+    """Validate p2p.yaml and every event file; print every error as file:line: message."""
+    errors = check_files(ws.root)
+    for error in errors:
+        ws.out(error.message)
+    if errors:
+        files = len({error.path for error in errors})
+        ws.err(
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        )
+        return 1
+    count = len(event_files(ws.root))
+    ws.out(f"{SETTINGS_FILE} and {count} event file{'s' if count != 1 else ''} are valid")
+    return 0
+
+
+def event_new(
+    ws: Workspace, *, date: str, title: str, format: str, start: str | None, slug: str | None
+) -> int:
+    """Create events/DATE[-SLUG].yaml with the schema line, date, title, format and start."""
+    try:
+        day = Date.fromisoformat(date)
+    except ValueError:
+        raise UsageError(f"{date!r} is not a date written YYYY-MM-DD, like 2024-05-15") from None
+    if len(date) != 10:
+        raise UsageError(f"{date!r} is not a date written YYYY-MM-DD, like 2024-05-15")
+    formats = get_args(Format)
+    if format not in formats:
+        raise UsageError(f"unknown format {format!r}; allowed: {', '.join(formats)}")
+    if not title.strip():
+        raise UsageError("--title is empty: give the event a title")
+    if start is not None and not _START.match(start):
+        raise UsageError(f"--start {start!r} is not a time written HH:MM (24-hour), like 17:00")
+    if slug is not None and not SLUG.match(slug):
+        raise UsageError(f"--slug {slug!r}: use lowercase letters, digits and single hyphens, like evening")
+    folder = ws.events_dir
+    name = f"{day.isoformat()}-{slug}.yaml" if slug else f"{day.isoformat()}.yaml"
+    path = folder / name
+    same_day = [p for p in event_files(ws.root) if p.name[:10] == day.isoformat()]
+    if path.exists():
+        raise P2PError(f"{_shown(ws, path)} already exists")
+    if same_day and slug is None:
+        raise P2PError(
+            f"{_shown(ws, same_day[0])} already holds an event on {day.isoformat()}: "
+            "give --slug S for a second event that day (events/DATE-S.yaml)"
+        )
+    data: dict[str, Any] = {"date": day, "title": title.strip(), "format": format, "start": start}
+    create_event_file(path, data)
+    schema = ws.root / EVENT_SCHEMA_FILE
+    if not schema.exists():  # the file's first line points editors at it
+        write_text_atomic(schema, event_schema_text())
+    ws.out(f"created {_shown(ws, path)}")
+    return 0
+
+
+def _check_login(login: str) -> None:
+    if len(login) > 39 or not _LOGIN.match(login):
+        raise UsageError(
+            f"{login!r} is not a valid GitHub login (letters, digits and single hyphens, "
+            "at most 39 characters, no hyphen at either end)"
+        )
+
+
+def _find(document: EventDocument, login: str) -> int | None:
+    for index, entry in enumerate(document.get("participants") or []):
+        if isinstance(entry, dict) and login_key(str(entry.get("github", ""))) == login_key(login):
+            return index
+    return None
+
+
+def _seats(ws: Workspace, event: Event) -> tuple[Seat, ...]:
+    capacity = event.capacity if event.capacity is not None else ws.roundtable().settings.capacity
+    return seats(event.participants, capacity)
+
+
+def _seat_of(all_seats: tuple[Seat, ...], login: str) -> Seat:
+    return next(s for s in all_seats if login_key(s.login) == login_key(login))
+
+
+def _describe(seat: Seat, capacity: int) -> str:
+    if seat.kind == "accepted":
+        return f"accepted (seat {seat.position} of {capacity})"
+    if seat.kind == "waitlisted":
+        return f"waitlisted #{seat.position} (all {capacity} seats are taken)"
+    return "cancelled"
+
+
+def _capacity(ws: Workspace, event: Event) -> int:
+    return ws.roundtable().capacity(event)
+
+
+def participants_add(ws: Workspace, *, login: str, event: str | None, name: str | None) -> int:
+    """Register LOGIN now, at the back of the line; un-cancel a cancelled registration."""
+    _check_login(login)
+    target = ws.event(event)
+    path = ws.event_path(target)
+    registered = ws.now.astimezone(ws.roundtable().settings.zone).replace(microsecond=0)
+
+    def change(document: EventDocument) -> str:
+        index = _find(document, login)
+        if index is None:
+            entry: dict[str, Any] = {"github": login}
+            if name:
+                entry["name"] = name
+            entry["registered"] = registered
+            document.append("participants", entry)
+            return "registered"
+        current = document.get("participants")[index]
+        if current.get("cancelled") is not True:
+            raise P2PError(
+                f"{current.get('github')} is already registered for {target.id} "
+                f"(since {current.get('registered')}); nothing changed"
+            )
+        # Back of the line: the new time orders the seat; the entry keeps its place in the file.
+        document.set_item_field("participants", index, "registered", registered)
+        document.set_item_field("participants", index, "cancelled", False)
+        if name:
+            document.set_item_field("participants", index, "name", name)
+        return "registered again"
+
+    what = edit_event(path, change)
+    updated = _reload(ws, path)
+    seat = _seat_of(_seats(ws, updated), login)
+    described = _describe(seat, _capacity(ws, updated))
+    ws.out(f"{what} {seat.login} for {updated.id} ({_shown(ws, path)}): {described}")
+    return 0
+
+
+def participants_cancel(ws: Workspace, *, login: str, event: str | None) -> int:
+    """Cancel LOGIN's registration (the entry stays, marked cancelled); report who moves up."""
+    _check_login(login)
+    target = ws.event(event)
+    path = ws.event_path(target)
+    before = _seats(ws, target)
+
+    def change(document: EventDocument) -> bool:
+        index = _find(document, login)
+        if index is None:
+            raise P2PError(f"{login} is not registered for {target.id}; nothing changed")
+        if document.get("participants")[index].get("cancelled") is True:
+            return False
+        document.set_item_field("participants", index, "cancelled", True)
+        return True
+
+    changed = edit_event(path, change)
+    updated = _reload(ws, path)
+    after = _seats(ws, updated)
+    seat = _seat_of(after, login)
+    if not changed:
+        ws.out(f"{seat.login}'s registration for {updated.id} was already cancelled; nothing changed")
+        return 0
+    ws.out(f"cancelled {seat.login} for {updated.id} ({_shown(ws, path)})")
+    was = {login_key(s.login): s for s in before}
+    for moved in after:
+        earlier = was.get(login_key(moved.login))
+        if moved.kind == "accepted" and earlier is not None and earlier.kind == "waitlisted":
+            ws.out(f"{moved.login} moves up from the waitlist: {_describe(moved, _capacity(ws, updated))}")
+    return 0
+
+
+def _reload(ws: Workspace, path: Path) -> Event:
+    """The event as the file now says, and the workspace's roundtable refreshed."""
+    with suppress(InputErrors):  # another file may be invalid; this one was validated on write
+        ws.roundtable(reload=True)
+    return load_event(path)

@@ -1,0 +1,357 @@
+"""The sandbox's own promises: a file that survives runs, written atomically, read strictly;
+a clock tests can move; and the GitHub rules the contract suite cannot reach cheaply."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from p2p.errors import GitHubError, P2PError
+from p2p.models import Roundtable, Settings
+from p2p.port import Port
+from p2p.sandbox import Sandbox
+from p2p.workspace import SANDBOX_FILE, Workspace
+
+REPOSITORY = "acme/roundtable"
+NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / ".p2p" / "sandbox.json"
+
+
+def test_a_sandbox_is_a_port() -> None:
+    port: Port = Sandbox.new(REPOSITORY)
+    assert port.repository == REPOSITORY
+
+
+# --- persistence -------------------------------------------------------------------------
+
+
+def test_nothing_is_written_before_close(path: Path) -> None:
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    sandbox.invite("alice", "triage")
+    assert not path.exists()
+
+    sandbox.close()
+
+    assert path.exists()
+    assert (path.parent / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_close_then_open_again_keeps_everything(path: Path) -> None:
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    sandbox.add_collaborator("alice")
+    invitation = sandbox.invite("bob", "push")
+    issue = sandbox.create_issue("Hiring", "body", ["topic", "event:2024-03-20"])
+    sandbox.add_reaction(issue.number, "alice", created_at=NOW - timedelta(hours=1))
+    sandbox.add_reaction(issue.number, "renovate", user_type="Bot")
+    comment = sandbox.add_comment(issue.number, "alice", "Takeaway: hire slowly")
+    board = sandbox.read_board(1)
+    assert board is not None
+    item = sandbox.add_item(board, issue)
+    votes = sandbox.create_field(board, "Votes", "number")
+    sandbox.set_field(board, item, votes, 2)
+    status = board.field("Status")
+    assert status is not None
+    sandbox.set_field(board, item, status, "To Discuss")
+    sandbox.close()
+
+    again = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+
+    assert again.collaborators == sandbox.collaborators
+    assert again.invitations == sandbox.invitations
+    assert invitation is not None and again.invitations[0].permission == "write"
+    assert again.issues == sandbox.issues
+    assert again.read_topics("2024-03-20") == sandbox.read_topics("2024-03-20")
+    assert [c.id for c in again.read_comments([issue.number])] == [comment]
+    assert again.board == sandbox.board
+    assert again.board is not None and again.board.items[0].values == {"Status": "To Discuss", "Votes": 2}
+    # ids and numbers keep counting where they stopped
+    assert again.create_issue("Next", "", []).number == issue.number + 1
+    assert again.add_comment(issue.number, "bob", "hi") > comment
+
+
+def test_open_with_another_repository_name_is_refused(path: Path) -> None:
+    Sandbox.open(path, repository=REPOSITORY).close()
+
+    with pytest.raises(P2PError) as refused:
+        Sandbox.open(path, repository="acme/other")
+
+    assert str(path) in refused.value.message
+    assert "acme/roundtable" in refused.value.message
+    assert Sandbox.open(path, repository="ACME/Roundtable").repository == REPOSITORY
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        "[]",
+        '{"format": 1}',
+        '{"format": 99, "repository": "acme/roundtable", "viewer": "p2p-bot"}',
+        '{"format": 1, "repository": "acme/roundtable", "viewer": "p2p-bot", "issues": [{"number": "x"}]}',
+        "",
+    ],
+)
+def test_a_corrupt_sandbox_file_is_a_clear_error(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(content, encoding="utf-8")
+
+    with pytest.raises(P2PError) as refused:
+        Sandbox.open(path, repository=REPOSITORY)
+
+    assert refused.value.message.startswith(f"{path}: ")
+    assert "delete it" in refused.value.message
+    assert "Traceback" not in refused.value.message
+
+
+def test_a_sandbox_file_that_cannot_be_read_is_a_clear_error(path: Path) -> None:
+    path.mkdir(parents=True)  # a folder where the file should be
+
+    with pytest.raises(P2PError) as refused:
+        Sandbox.open(path, repository=REPOSITORY)
+
+    assert refused.value.message.startswith(f"{path}: ")
+
+
+def test_writes_are_atomic(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    sandbox.add_collaborator("alice")
+    sandbox.close()
+    before = path.read_bytes()
+
+    def crash(self: Path, target: Path) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "replace", crash)
+    sandbox.add_collaborator("bob")
+    with pytest.raises(P2PError) as refused:
+        sandbox.close()
+
+    assert refused.value.message == f"{path}: cannot write the sandbox: No space left on device"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", "sandbox.json"]
+
+
+def test_a_write_leaves_no_temporary_file_and_valid_json(path: Path) -> None:
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    sandbox.add_collaborator("alice")
+    sandbox.close()
+
+    assert sorted(p.name for p in path.parent.iterdir()) == [".gitignore", "sandbox.json"]
+    assert json.loads(path.read_text(encoding="utf-8"))["repository"] == REPOSITORY
+
+
+def test_close_without_changes_does_not_rewrite(path: Path) -> None:
+    Sandbox.open(path, repository=REPOSITORY, now=NOW).close()
+    inode = path.stat().st_ino
+
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    sandbox.read_access()
+    sandbox.read_topics("2024-03-20")
+    sandbox.close()
+
+    assert path.stat().st_ino == inode
+
+
+def test_the_workspace_opens_and_closes_the_sandbox(tmp_path: Path) -> None:
+    roundtable = Roundtable(settings=Settings(repository=REPOSITORY))
+    lines: list[str] = []
+    workspace = Workspace(root=tmp_path, sandbox=True, verbose=True, err=lines.append, _roundtable=roundtable)
+
+    port = workspace.port()
+    port.read_access()
+    port.invite("alice", "triage")
+    workspace.close()
+
+    assert isinstance(port, Sandbox)
+    assert [i.login for i in Sandbox.open(tmp_path / SANDBOX_FILE, repository=REPOSITORY).invitations] == [
+        "alice"
+    ]
+    assert lines == ["GitHub: 3 HTTP requests (2 reads, 1 writes)"]
+
+
+# --- the clock ---------------------------------------------------------------------------
+
+
+def test_the_clock_defaults_to_now_and_can_be_moved() -> None:
+    sandbox = Sandbox.new(REPOSITORY)
+    assert abs(sandbox.now - datetime.now(UTC)) < timedelta(minutes=1)
+
+    sandbox.now = NOW
+    sandbox.now += timedelta(days=1)
+
+    assert sandbox.now == NOW + timedelta(days=1)
+    invitation = sandbox.invite("alice", "triage")
+    assert invitation is not None and invitation.created_at == NOW + timedelta(days=1)
+
+
+def test_the_clock_needs_a_time_zone() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        Sandbox.new(REPOSITORY, now=datetime(2024, 3, 1, 12))
+
+
+# --- GitHub's rules, sandbox side --------------------------------------------------------
+
+
+def test_a_new_sandbox_knows_its_owner_viewer_and_board() -> None:
+    sandbox = Sandbox.new(REPOSITORY, viewer="roundtable-bot", organization=False)
+
+    assert sandbox.read_access().owner_is_organization is False
+    assert sandbox.read_topics("x").viewer == "roundtable-bot"
+    assert sandbox.create_issue("t", "", []).author == "roundtable-bot"
+    assert sandbox.board is not None and sandbox.board.number == 1
+
+
+def test_an_expired_invitation_is_replaced_by_a_new_one() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    old = sandbox.add_invitation("bob", expired=True)
+
+    new = sandbox.invite("bob", "triage")
+
+    assert new is not None and new.id != old.id and not new.expired
+    assert [i.id for i in sandbox.invitations] == [new.id]
+
+
+def test_a_live_invitation_is_not_sent_twice() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    first = sandbox.invite("bob", "triage")
+
+    second = sandbox.invite("Bob", "push")
+
+    assert first is not None and second is not None and second.id == first.id
+    assert second.permission == "write"
+    assert len(sandbox.invitations) == 1
+
+
+def test_invite_updates_a_collaborators_role() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    sandbox.add_collaborator("alice", "pull")
+
+    assert sandbox.invite("alice", "triage") is None
+
+    assert [(c.login, c.permission) for c in sandbox.collaborators] == [("alice", "triage")]
+
+
+def test_invite_with_an_unknown_role_is_refused() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    with pytest.raises(GitHubError) as refused:
+        sandbox.invite("alice", "owner")
+    assert refused.value.status == 422
+
+
+def test_cancelled_invitations_still_count_toward_the_daily_limit() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    for n in range(50):
+        invitation = sandbox.invite(f"person{n}", "triage")
+        assert invitation is not None
+        sandbox.cancel_invitation(invitation.id)
+
+    with pytest.raises(GitHubError, match="after 2024-03-02 12:00 UTC"):
+        sandbox.invite("late", "triage")
+
+
+def test_accepting_an_expired_invitation_is_refused() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    sandbox.add_invitation("bob", created_at=NOW - timedelta(days=8))
+
+    with pytest.raises(GitHubError, match="expired"):
+        sandbox.accept_invitation("bob")
+    with pytest.raises(GitHubError):
+        sandbox.accept_invitation("nobody")
+
+
+def test_reactions_are_validated_and_not_doubled() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    number = sandbox.add_issue("Hiring", labels=["topic"])
+    sandbox.add_reaction(number, "alice")
+    sandbox.add_reaction(number, "ALICE")
+
+    assert len(sandbox.issues[0].reactions) == 1
+    with pytest.raises(ValueError, match="not a GitHub reaction"):
+        sandbox.add_reaction(number, "alice", content="thumbsup")
+    sandbox.remove_reaction(number, "alice")
+    assert len(sandbox.issues[0].reactions) == 0
+
+
+def test_labels_are_one_whatever_their_case() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    number = sandbox.add_issue("Hiring", labels=["Topic"])
+
+    sandbox.add_labels(number, ["topic", "event:x"])
+
+    assert sandbox.issues[0].labels == ("Topic", "event:x")
+    assert sandbox.labels == ("Topic", "event:x")
+    assert [i.number for i in sandbox.read_topics("y").issues] == []  # it has an event now
+
+
+def test_closing_and_reopening_issues() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    number = sandbox.add_issue("Hiring", labels=["topic"], state="closed", state_reason="not_planned")
+    assert sandbox.issues[0].withdrawn
+
+    sandbox.reopen_issue(number)
+    assert (sandbox.issues[0].state, sandbox.issues[0].state_reason) == ("open", "reopened")
+
+    sandbox.close_issue(number)
+    assert (sandbox.issues[0].state, sandbox.issues[0].state_reason) == ("closed", "completed")
+
+
+def test_a_comment_by_a_bot_or_a_deleted_account() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    number = sandbox.add_issue("Hiring")
+    sandbox.add_comment(number, "github-actions", "Takeaway: automate", user_type="Bot")
+    sandbox.add_comment(number, None, "Takeaway: from a ghost")
+
+    comments = sandbox.read_comments([number])
+
+    assert [(c.author, c.is_bot) for c in comments] == [("github-actions", True), (None, False)]
+    with pytest.raises(GitHubError):
+        sandbox.add_comment(999, "alice", "no such issue")
+
+
+def test_set_field_checks_the_value() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    board = sandbox.read_board(1)
+    assert board is not None
+    item = sandbox.add_item(board, sandbox.create_issue("t", "", []))
+    votes = sandbox.create_field(board, "Votes", "number")
+    status = board.field("Status")
+    title = board.field("Title")
+    assert status is not None and title is not None
+
+    for field, value in [(votes, "seven"), (status, "Done"), (title, "new title")]:
+        with pytest.raises(GitHubError) as refused:
+            sandbox.set_field(board, item, field, value)
+        assert refused.value.status == 422
+
+
+def test_an_option_that_goes_takes_its_values_with_it() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    board = sandbox.read_board(1)
+    assert board is not None
+    status = board.field("Status")
+    assert status is not None
+    item = sandbox.add_item(board, sandbox.create_issue("t", "", []))
+    sandbox.set_field(board, item, status, "Discussed")
+
+    sandbox.set_options(board, status, ["To Discuss", "Discussing", "Done"])
+
+    assert sandbox.board is not None and sandbox.board.items[0].values == {}
+
+
+def test_long_lists_cost_a_request_per_page() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    for n in range(101):
+        sandbox.add_collaborator(f"person{n}")
+        sandbox.add_issue(f"Topic {n}", labels=["event:x"])
+
+    sandbox.read_access()
+    assert sandbox.requests.reads == 3  # collaborators: 2 pages, invitations: 1
+    sandbox.read_topics("x")
+    assert sandbox.requests.reads == 5  # the event's issues: 2 pages; proposals: 1

@@ -1,0 +1,250 @@
+"""SPEC 4.3, topics: seeded topics opened once, proposals labelled, every topic on the board."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from p2p.board import EVENT, STATUS, AddToBoard, SetValue, same_value, to_discuss, usable
+from p2p.models import Board, BoardField, Event, Issue, Roundtable, SeededTopic, TopicState, login_key
+from p2p.port import Port
+from p2p.seats import accepted_logins
+
+TOPIC_LABEL = "topic"
+_MARKER = re.compile(r"<!-- p2p:topic (?P<event>\S+) (?P<n>[1-9][0-9]*) -->")
+
+
+def marker(event_id: str, n: int) -> str:
+    """The hidden line that ties an issue to the n-th seeded topic of an event."""
+    return f"<!-- p2p:topic {event_id} {n} -->"
+
+
+def printable(text: str, *, width: int = 60) -> str:
+    """Untrusted text made safe for one line of a terminal or a log: control characters
+    (escape sequences, new lines) shown as code points, long text cut."""
+    out = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
+    )
+    out = " ".join(out.split())
+    return out if len(out) <= width else out[: width - 1] + "…"
+
+
+def is_topic_of(issue: Issue, event_id: str) -> bool:
+    """A topic of the event: labelled `topic` and `event:<id>`. Withdrawn ones included."""
+    return issue.is_topic and event_id in issue.event_ids()
+
+
+def active_topics(topics: TopicState, event_id: str) -> tuple[Issue, ...]:
+    """The event's topics that are not withdrawn, by issue number."""
+    return tuple(
+        sorted(
+            (i for i in topics.issues if is_topic_of(i, event_id) and not i.withdrawn),
+            key=lambda i: i.number,
+        )
+    )
+
+
+def may_speak(roundtable: Roundtable, event: Event, login: str | None) -> bool:
+    """Organizers and accepted participants of the event: whose proposals, votes and
+    takeaways count."""
+    if login is None:
+        return False
+    if roundtable.settings.is_organizer(login):
+        return True
+    return login_key(login) in accepted_logins(event.participants, roundtable.capacity(event))
+
+
+def seeded_issues(event: Event, topics: TopicState) -> dict[int, Issue]:
+    """Which issue is each seeded topic's (1-based), among the issues the toolkit opened.
+
+    Only issues authored by the token's own user count, so a participant who pastes a marker
+    into a proposal can neither suppress a seeded topic nor stand in for it. An issue is
+    matched first by its title, then by the topic's place in the list: organizers may insert
+    a topic or fix a typo in one without opening any issue twice.
+    """
+    own = []
+    for issue in sorted(topics.issues, key=lambda i: i.number):
+        if issue.author is None or login_key(issue.author) != login_key(topics.viewer):
+            continue
+        for found in _MARKER.finditer(issue.body):
+            if found["event"] == event.id:
+                own.append((int(found["n"]), issue))
+                break
+    matched: dict[int, Issue] = {}
+    used: set[int] = set()
+    for n, topic in enumerate(event.topics, start=1):
+        key = _title_key(topic.title)
+        for _, issue in own:
+            if issue.number not in used and _title_key(issue.title) == key:
+                matched[n] = issue
+                used.add(issue.number)
+                break
+    for n, _ in enumerate(event.topics, start=1):
+        if n in matched:
+            continue
+        for place, issue in own:
+            if place == n and issue.number not in used:
+                matched[n] = issue
+                used.add(issue.number)
+                break
+    return matched
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def topic_body(event: Event, n: int, topic: SeededTopic) -> str:
+    """The body of a seeded topic's issue. The description is the organizers' Markdown; an
+    HTML comment opener in it is broken so it cannot hide text or forge a marker."""
+    parts = []
+    if topic.description:
+        parts.append(topic.description.strip().replace("<!--", "&lt;!--"))
+    when = event.date.isoformat() + (f" {event.start}" if event.start else "")
+    parts.append(
+        f"A topic the organizers seeded for the roundtable of {when}. "
+        "Vote for it with a 👍 reaction on this issue."
+    )
+    parts.append(marker(event.id, n))
+    return "\n\n".join(parts) + "\n"
+
+
+# --- actions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenTopic:
+    """Open the issue of a seeded topic and, when there is a board, put it there."""
+
+    event_id: str
+    n: int
+    title: str
+    body: str
+    labels: tuple[str, ...]
+    board: Board | None = None
+    status: BoardField | None = None
+    event_field: BoardField | None = None
+
+    verb = "open issue"
+
+    @property
+    def subject(self) -> str:
+        return f"topic {self.n}: {printable(self.title, width=50)}"
+
+    @property
+    def reason(self) -> str:
+        text = f"seeded topic {self.n} of {self.event_id} has no issue"
+        return text + (" (then on the board)" if self.board is not None else "")
+
+    def apply(self, port: Port) -> None:
+        issue = port.create_issue(self.title, self.body, self.labels)
+        if self.board is not None:
+            AddToBoard(self.board, issue, self.status, self.event_field, self.event_id).apply(port)
+
+
+@dataclass(frozen=True)
+class LabelProposal:
+    number: int
+    label: str
+    author: str | None
+    new_label: bool
+
+    verb = "add label"
+
+    @property
+    def subject(self) -> str:
+        return f"#{self.number} {self.label}"
+
+    @property
+    def reason(self) -> str:
+        who = f" by {self.author}" if self.author else ""
+        return f"new proposal{who}" + (f" (label {self.label} is created)" if self.new_label else "")
+
+    def apply(self, port: Port) -> None:
+        port.add_labels(self.number, [self.label])
+
+
+TopicAction = OpenTopic | LabelProposal | AddToBoard | SetValue
+
+
+# --- the planner -----------------------------------------------------------------------
+
+
+def proposals(topics: TopicState) -> tuple[Issue, ...]:
+    """Open topic issues that no event claims yet."""
+    return tuple(
+        sorted(
+            (i for i in topics.issues if i.is_topic and not i.event_ids() and i.state == "open"),
+            key=lambda i: i.number,
+        )
+    )
+
+
+def waiting_proposals(
+    roundtable: Roundtable, topics: TopicState, next_event_id: str | None
+) -> list[tuple[Issue, str]]:
+    """Proposals left without an event this run, each with the reason."""
+    target = roundtable.event(next_event_id) if next_event_id is not None else None
+    waiting = []
+    for issue in proposals(topics):
+        if target is None:
+            waiting.append((issue, "no upcoming event to label it with"))
+        elif not may_speak(roundtable, target, issue.author):
+            who = issue.author or "a deleted account"
+            waiting.append(
+                (issue, f"{who} is neither an organizer nor an accepted participant of {target.id}")
+            )
+    return waiting
+
+
+def plan_topics(
+    roundtable: Roundtable,
+    event: Event,
+    topics: TopicState,
+    board: Board | None,
+    next_event_id: str | None,
+) -> list[TopicAction]:
+    """Everything `topics sync` does for one event, as a plan.
+
+    1. each seeded topic without its issue gets one, labelled `topic` and the event;
+    2. open proposals (`topic`, no `event:` label) by an organizer or an accepted participant
+       of the next event get that event's label (created when missing); others wait;
+    3. every active topic of the event is on the board, with Status "To Discuss" when it has
+       no status yet (organizers move cards on) and Event set.
+    """
+    actions: list[TopicAction] = []
+    status = usable(board, STATUS) if board is not None else None
+    event_field = usable(board, EVENT) if board is not None else None
+
+    seeded = seeded_issues(event, topics)
+    for n, topic in enumerate(event.topics, start=1):
+        if n not in seeded:
+            body = topic_body(event, n, topic)
+            labels = (TOPIC_LABEL, event.label)
+            actions.append(OpenTopic(event.id, n, topic.title, body, labels, board, status, event_field))
+
+    on_board: list[Issue] = list(active_topics(topics, event.id))
+    known_labels = {label.casefold() for label in topics.labels}
+    target = roundtable.event(next_event_id) if next_event_id is not None else None
+    if target is not None:
+        label = target.label
+        for issue in proposals(topics):
+            if may_speak(roundtable, target, issue.author):
+                new = bool(topics.labels) and label.casefold() not in known_labels
+                actions.append(LabelProposal(issue.number, label, issue.author, new))
+                known_labels.add(label.casefold())
+                if target.id == event.id:
+                    on_board.append(issue)
+
+    if board is not None:
+        for issue in sorted(on_board, key=lambda i: i.number):
+            item = board.item_for(issue.number)
+            if item is None:
+                actions.append(AddToBoard(board, issue, status, event_field, event.id))
+                continue
+            if status is not None and item.values.get(status.name) is None:
+                actions.append(SetValue(board, item, status, to_discuss(status), "a new topic"))
+            if event_field is not None and not same_value(item.values.get(event_field.name), event.id):
+                actions.append(SetValue(board, item, event_field, event.id, f"topic of {event.id}"))
+    return actions

@@ -86,7 +86,10 @@ def _run(ctx: typer.Context, command: Callable[[Workspace], int]) -> None:
     try:
         code = command(workspace)
     except P2PError as error:
-        workspace.err(f"error: {error.message}" if "\n" not in error.message else error.message)
+        if error.exit_code == 0:
+            workspace.out(error.message)
+        else:
+            workspace.err(f"error: {error.message}" if "\n" not in error.message else error.message)
         code = error.exit_code
     except KeyboardInterrupt:
         workspace.err("interrupted: run the command again to finish; nothing is done twice")

@@ -43,6 +43,12 @@ class UsageError(P2PError):
     exit_code = 2
 
 
+class NothingToDo(P2PError):
+    """Not a failure: there is nothing for the command to work on (no upcoming event)."""
+
+    exit_code = 0
+
+
 class GitHubError(P2PError):
     """GitHub refused or failed a request; the message says what to do about it."""
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from p2p.errors import P2PError, UsageError
+from p2p.errors import NothingToDo, P2PError, UsageError
 from p2p.models import Event, Roundtable
 
 if TYPE_CHECKING:
@@ -73,8 +73,10 @@ class Workspace:
             return event
         event = roundtable.next_event(self.now)
         if event is None:
-            raise P2PError(
-                f"no upcoming event in {EVENTS_DIR}/: create one with `p2p event new DATE --title T`"
+            # Scheduled runs between events land here: nothing to do is not a failure.
+            raise NothingToDo(
+                f"no upcoming event in {EVENTS_DIR}/, nothing to do "
+                "(create one with `p2p event new DATE --title T`)"
             )
         return event
 

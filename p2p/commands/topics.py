@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -304,7 +305,10 @@ def _print_tally(ws: Workspace, event: Event, result: Tally) -> None:
         ws.out(
             table(
                 ("who", "issue", "reacted", "why"),
-                [(i.login, f"#{i.issue}", f"{i.at:%Y-%m-%d %H:%M}", i.why) for i in result.ignored],
+                [
+                    (i.login, f"#{i.issue}", f"{i.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC", i.why)
+                    for i in result.ignored
+                ],
             )
         )
 

@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -20,17 +21,20 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import CommentMark, MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     CollectionEndEvent,
     CollectionStartEvent,
     DocumentStartEvent,
+    MappingStartEvent,
     NodeEvent,
+    ScalarEvent,
 )
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from p2p.errors import InputError, InputErrors, P2PError
 from p2p.models import Event, Roundtable, Settings, login_key
@@ -40,6 +44,7 @@ EVENTS_DIR = "events"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=schema.json"
 MAX_BYTES = 1024 * 1024  # an event file is a page of text; anything larger is a mistake
 MAX_DEPTH = 32  # nesting deeper than this is no event file
+MAX_ERRORS = 50  # per file: beyond this, more messages help nobody
 LOCK_TIMEOUT = 10.0  # seconds to wait for another command editing the same file
 
 EVENT_FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*))?\.yaml$")
@@ -141,56 +146,20 @@ def _yaml_problem(error: YAMLError, problems: _Problems, text: str) -> None:
     if isinstance(error, MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 0
-        what = " ".join(part for part in (error.context, error.problem) if part)
-        problems.add(line, f"YAML syntax error: {what or 'cannot parse this line'}")
+        what = error.problem or "cannot read this line"
+        if error.context:
+            what += f" ({error.context}"
+            context = error.context_mark
+            if context is not None and context.line + 1 != line:
+                what += f", which started at line {context.line + 1}"
+            what += ")"
+        if "\t" in what or "'\\t'" in what:
+            what += ": indent with spaces, not tabs"
+        problems.add(line, f"YAML syntax error: {what}")
         return
     position = getattr(error, "position", None)
     line = _line_of(text, position) if isinstance(position, int) else 0
     problems.add(line, f"YAML syntax error: {error}")
-
-
-def _scan(text: str, problems: _Problems) -> bool:
-    """Reject what strict loading forbids before anything is composed: anchors and aliases
-    (an alias bomb expands exponentially), foreign tags, several documents, deep nesting."""
-    yaml = YAML(typ="rt", pure=True)
-    depth = 0
-    documents = 0
-    try:
-        for event in yaml.parse(text):
-            line = event.start_mark.line + 1 if event.start_mark is not None else 0
-            if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-                problems.add(
-                    line,
-                    "anchors and aliases (&name, *name) are not allowed: write the value out in full",
-                )
-                return False
-            if isinstance(event, NodeEvent):
-                tag = getattr(event, "tag", None)
-                tag = getattr(tag, "value", tag)
-                if tag is not None and tag not in _ALLOWED_TAGS and tag != "!":
-                    problems.add(line, f"YAML tags such as {tag} are not allowed: write a plain value")
-                    return False
-            if isinstance(event, DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    problems.add(line, "a second YAML document (---) in one file: keep one document per file")
-                    return False
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    problems.add(line, f"nested more than {MAX_DEPTH} levels deep")
-                    return False
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except YAMLError as error:
-        _yaml_problem(error, problems, text)
-        return False
-    return True
-
-
-def _tag(node: Node) -> str:
-    tag = node.tag
-    return str(getattr(tag, "value", tag))
 
 
 def _int(text: str) -> int:
@@ -244,80 +213,181 @@ def parse_timestamp(text: str) -> date | datetime:
 UTC_ZONE = timezone.utc  # noqa: UP017 - the name reads better next to the offsets above
 
 
-class _Builder:
-    """Plain Python data from composed YAML nodes, with the line of every key and item.
+_SKIP = object()  # a value read but not kept: the value of a duplicate or unusable key
 
-    Building from nodes (not ruamel's constructor) keeps YAML 1.2 core-schema meanings
+
+@dataclass
+class _Frame:
+    """A mapping or list being read, where it sits, and (for a mapping) the key awaiting its value."""
+
+    value: Any  # dict, list, or _SKIP for one read only to be dropped
+    loc: Loc
+    key: Any = None  # None: the next scalar is a key
+    first: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    data: Any
+    lines: dict[Loc, int]
+    bad: frozenset[Loc] = frozenset()
+
+
+class _Reader:
+    """Plain data and the line of every key and item, built straight from YAML parse events.
+
+    Strict loading rejects, before anything is composed, what it forbids: anchors and aliases
+    (an alias bomb expands exponentially), foreign tags, several documents, deep nesting.
+    Building from events (not ruamel's constructor) keeps YAML 1.2 core-schema meanings
     exactly: `17:00` and `NO` stay strings, and a timestamp keeps the offset it was written with.
     """
 
-    def __init__(self, problems: _Problems) -> None:
+    def __init__(self, yaml: YAML, problems: _Problems) -> None:
+        self.resolver = yaml.resolver
         self.problems = problems
         self.lines: dict[Loc, int] = {}
+        self.bad: set[Loc] = set()  # values already reported; validation says nothing more of them
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.root: Any = None
 
-    def build(self, node: Node, loc: Loc) -> Any:
-        line = node.start_mark.line + 1
-        self.lines.setdefault(loc, line)
-        if isinstance(node, MappingNode):
-            result: dict[str, Any] = {}
-            first: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                key_line = key_node.start_mark.line + 1
-                if not isinstance(key_node, ScalarNode):
-                    self.problems.add(key_line, "a key must be a plain word such as `title`")
-                    continue
-                key = str(key_node.value)
-                if key in first:
-                    self.problems.add(key_line, f"duplicate key `{key}` (first at line {first[key]})")
-                    continue
-                first[key] = key_line
-                self.lines[(*loc, key)] = key_line
-                result[key] = self.build(value_node, (*loc, key))
-            return result
-        if isinstance(node, SequenceNode):
-            return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
-        if isinstance(node, ScalarNode):
-            return self.scalar(node, line)
-        return None  # pragma: no cover - no other node kinds exist
+    def read(self, events: Iterator[Any]) -> bool:
+        for event in events:
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
+            if len(self.problems.errors) >= MAX_ERRORS:
+                self.problems.add(line, "too many errors: stopped reading here; fix the ones above first")
+                return False
+            if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+                self.problems.add(
+                    line, "anchors and aliases (&name, *name) are not allowed: write the value out in full"
+                )
+                return False
+            if isinstance(event, DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self.problems.add(
+                        line, "a second YAML document (---) in one file: keep one document per file"
+                    )
+                    return False
+            elif isinstance(event, ScalarEvent | CollectionStartEvent):
+                tag = _explicit_tag(event)
+                if tag is not None and tag not in _ALLOWED_TAGS:
+                    shown = "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+                    self.problems.add(line, f"YAML tags such as {shown} are not allowed: write a plain value")
+                    return False
+                if isinstance(event, ScalarEvent):
+                    self.scalar(event, line)
+                else:
+                    if len(self.stack) >= MAX_DEPTH:
+                        self.problems.add(line, f"nested more than {MAX_DEPTH} levels deep")
+                        return False
+                    self.start(event, line)
+            elif isinstance(event, CollectionEndEvent):
+                frame = self.stack.pop()
+                self.done(frame.value)
+        return True
 
-    def scalar(self, node: ScalarNode, line: int) -> Any:
-        tag = _tag(node)
-        value = str(node.value)
+    def place(self, line: int) -> Loc | None:
+        """Where the value starting at `line` goes; None when it is a key, or dropped."""
+        if not self.stack:
+            self.lines[()] = line
+            return ()
+        parent = self.stack[-1]
+        if parent.value is _SKIP:
+            return None
+        if isinstance(parent.value, list):
+            loc = (*parent.loc, len(parent.value))
+            self.lines[loc] = line
+            return loc
+        if parent.key is None or parent.key is _SKIP:
+            return None
+        return (*parent.loc, parent.key)
+
+    def start(self, event: Any, line: int) -> None:
+        loc = self.place(line)
+        parent = self.stack[-1] if self.stack else None
+        if loc is None and parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            self.problems.add(line, "a key must be a plain word such as `title`")
+            parent.key = _SKIP
+        container: Any = {} if isinstance(event, MappingStartEvent) else []
+        self.stack.append(_Frame(container if loc is not None else _SKIP, loc or ()))
+
+    def scalar(self, event: ScalarEvent, line: int) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and isinstance(parent.value, dict) and parent.key is None:
+            key = str(event.value)
+            if key in parent.first:
+                self.problems.add(line, f"duplicate key `{key}` (first at line {parent.first[key]})")
+                parent.key = _SKIP
+                return
+            parent.first[key] = line
+            parent.key = key
+            self.lines[(*parent.loc, key)] = line
+            return
+        loc = self.place(line)
+        self.done(self.value(event, line, loc) if loc is not None else _SKIP)
+
+    def done(self, value: Any) -> None:
+        """A value is complete: hand it to the mapping or list it belongs to."""
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+        elif isinstance(parent.value, dict):
+            if parent.key is not _SKIP and value is not _SKIP:
+                parent.value[parent.key] = value
+            parent.key = None
+
+    def value(self, event: ScalarEvent, line: int, loc: Loc) -> Any:
+        tag = _explicit_tag(event)
+        if tag is None:
+            tag = _tag_text(self.resolver.resolve(ScalarNode, event.value, event.implicit))
+        text = str(event.value)
         try:
             if tag == _CORE + "null":
                 return None
             if tag == _CORE + "bool":
-                return value.lower() == "true"
+                return text.lower() == "true"
             if tag == _CORE + "int":
-                return _int(value)
+                return _int(text)
             if tag == _CORE + "float":
-                return _float(value)
+                return _float(text)
             if tag == _CORE + "timestamp":
-                return parse_timestamp(value)
+                return parse_timestamp(text)
         except ValueError:
-            self.problems.add(line, f"{value!r} is not a valid {tag.removeprefix(_CORE)} value")
-            return value
-        return value
+            kind = {"timestamp": "date or time", "int": "whole number", "float": "number"}
+            self.problems.add(line, f"{text} is not a real {kind.get(tag.removeprefix(_CORE), 'value')}")
+            self.bad.add(loc)
+            return text
+        return text
 
 
-def _parse(text: str, problems: _Problems) -> tuple[Any, dict[Loc, int]] | None:
-    """Plain data and its lines, or None when the text is no valid YAML for us."""
-    if not _scan(text, problems):
+def _tag_text(tag: Any) -> str:
+    return tag if isinstance(tag, str) else str(getattr(tag, "value", tag))
+
+
+def _explicit_tag(event: Any) -> str | None:
+    """A tag written in the file (`!!str`, `!foo`), or None where the value's form decides."""
+    tag = getattr(event, "ctag", None) or getattr(event, "tag", None)
+    if tag is None:
         return None
+    text = _tag_text(tag)
+    return None if text == "!" else text
+
+
+def _parse(text: str, problems: _Problems) -> _Parsed | None:
+    """Plain data and its lines, or None when the text is no valid YAML for us."""
     yaml = YAML(typ="rt", pure=True)
+    reader = _Reader(yaml, problems)
     try:
-        node = yaml.compose(text)
+        if not reader.read(yaml.parse(text)):
+            return None
     except YAMLError as error:
         _yaml_problem(error, problems, text)
         return None
-    except RecursionError:
-        problems.add(0, f"nested more than {MAX_DEPTH} levels deep")
-        return None
-    if node is None:
-        return None, {}
-    builder = _Builder(problems)
-    data = builder.build(node, ())
-    return data, builder.lines
+    return _Parsed(reader.root, reader.lines, frozenset(reader.bad))
 
 
 # --- validation: plain data -> models, errors mapped back to lines ----------------------------
@@ -348,11 +418,19 @@ def _keys_of(model: type[BaseModel]) -> list[str]:
     return [name for name, field in model.model_fields.items() if not field.exclude]
 
 
-def _did_you_mean(key: str, known: Sequence[str]) -> str:
+def _close(key: str, known: Sequence[str]) -> list[str]:
+    """The known key an organizer most likely meant: a near spelling, or a shortening like `repo`."""
     lowered = {k.lower(): k for k in known}
     close = difflib.get_close_matches(key.lower(), list(lowered), n=1, cutoff=0.6)
+    if not close and len(key) >= 3:
+        close = [k for k in lowered if k.startswith(key.lower())][:1]
+    return [lowered[k] for k in close]
+
+
+def _did_you_mean(key: str, known: Sequence[str]) -> str:
+    close = _close(key, known)
     if close:
-        return f"did you mean `{lowered[close[0]]}`?"
+        return f"did you mean `{close[0]}`?"
     return "allowed here: " + ", ".join(known)
 
 
@@ -441,15 +519,27 @@ def _line_for(loc: Loc, lines: Mapping[Loc, int]) -> int:
     return 1
 
 
-def _validate(
-    model: type[M], data: dict[str, Any], lines: Mapping[Loc, int], problems: _Problems
-) -> M | None:
+def _validate(model: type[M], data: dict[str, Any], parsed: _Parsed, problems: _Problems) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        for detail in error.errors(include_url=False):
-            problems.add(_line_for(tuple(detail["loc"]), lines), _message(detail, model))
-        return None
+        details = error.errors(include_url=False)
+    # A misspelt key is reported once, as unknown with its hint, not also as a missing one.
+    hinted: set[Loc] = set()
+    for detail in details:
+        loc = tuple(detail["loc"])
+        if detail["type"] == "extra_forbidden" and loc:
+            parent = _model_at(model, loc[:-1])
+            known = _keys_of(parent) if parent is not None else []
+            hinted.update((*loc[:-1], k) for k in _close(str(loc[-1]), known))
+    for detail in details:
+        loc = tuple(detail["loc"])
+        if any(loc[: len(bad)] == bad for bad in parsed.bad):
+            continue
+        if detail["type"] == "missing" and loc in hinted:
+            continue
+        problems.add(_line_for(loc, parsed.lines), _message(detail, model))
+    return None
 
 
 # --- settings and events ----------------------------------------------------------------------
@@ -459,7 +549,7 @@ def _settings_from_text(text: str, problems: _Problems) -> Settings | None:
     parsed = _parse(text, problems)
     if parsed is None:
         return None
-    data, lines = parsed
+    data, lines = parsed.data, parsed.lines
     if data is None:
         data = {}  # a p2p.yaml with comments only: every setting has its default
     if not isinstance(data, dict):
@@ -467,7 +557,7 @@ def _settings_from_text(text: str, problems: _Problems) -> Settings | None:
         return None
     if problems.errors:
         return None
-    return _validate(Settings, data, lines, problems)
+    return _validate(Settings, data, parsed, problems)
 
 
 def load_settings(path: Path) -> Settings:
@@ -503,7 +593,7 @@ def _event_from_text(text: str, name: str, problems: _Problems) -> Event | None:
     parsed = _parse(text, problems)
     if parsed is None:
         return None
-    data, lines = parsed
+    data, lines = parsed.data, parsed.lines
     if data is None:
         problems.add(1, "the file is empty: an event needs at least `date:` and `title:`")
         return None
@@ -550,7 +640,7 @@ def _event_from_text(text: str, name: str, problems: _Problems) -> Event | None:
                 f"the file name says {named.isoformat()} but `date` is {written.isoformat()}: "
                 "rename the file or fix the date",
             )
-    event = _validate(Event, data, lines, problems)
+    event = _validate(Event, data, parsed, problems)
     if event is None or problems.errors:
         return None
     return event.model_copy(update={"id": name.removesuffix(".yaml")})
@@ -729,20 +819,16 @@ def _dump(yaml: YAML, data: Any) -> str:
     return stream.getvalue()
 
 
-def _yaml_like(text: str, data: Any) -> YAML:
-    """A round-trip YAML whose indentation reproduces the file's own as closely as possible."""
-    best: tuple[float, YAML] | None = None
-    for mapping, sequence, offset in _INDENTS:
+def _yaml_styles(text: str, data: Any) -> list[YAML]:
+    """Round-trip YAMLs with the indentations an author may have used, closest to `text` first."""
+    ranked: list[tuple[float, int, YAML]] = []
+    for rank, (mapping, sequence, offset) in enumerate(_INDENTS):
         yaml = _round_trip(mapping=mapping, sequence=sequence, offset=offset)
         yaml.explicit_start = text.lstrip().startswith("---") or None
         dumped = _dump(yaml, data)
-        if dumped == text:
-            return yaml
         ratio = difflib.SequenceMatcher(None, dumped.splitlines(), text.splitlines(), autojunk=False).ratio()
-        if best is None or ratio > best[0]:
-            best = (ratio, yaml)
-    assert best is not None  # noqa: S101
-    return best[1]
+        ranked.append((-ratio, rank, yaml))
+    return [yaml for _, _, yaml in sorted(ranked, key=lambda r: (r[0], r[1]))]
 
 
 def _matches(a: list[str], b: list[str]) -> dict[int, int]:
@@ -816,6 +902,27 @@ def _to_yaml(value: Any, *, flow: bool = False, key: str | None = None) -> Any:
     return value
 
 
+def _set_key(mapping: CommentedMap, key: str, value: Any) -> None:
+    """Set a key; a new key goes last, before the blank lines and comments that closed the mapping."""
+    last = next(reversed(mapping), None) if len(mapping) else None
+    new = key not in mapping
+    mapping[key] = value
+    if not new or last is None:
+        return
+    tokens = mapping.ca.items.get(last)
+    if not tokens or len(tokens) < 3 or tokens[2] is None:
+        return
+    token = tokens[2]
+    end_of_line, _, rest = str(token.value).partition("\n")
+    if not rest:
+        return
+    if end_of_line:
+        token.value = end_of_line + "\n"
+    else:
+        tokens[2] = None
+    mapping.ca.items[key] = [None, None, CommentToken("\n" + rest, CommentMark(0), None), None]
+
+
 class EventDocument:
     """An event file loaded for editing: changes keep comments, key order and quoting.
 
@@ -867,7 +974,7 @@ class EventDocument:
         entry = self._list(key, create=False)[index]
         if not isinstance(entry, CommentedMap):
             raise P2PError(f"entry {index + 1} of `{key}` is not a mapping")
-        entry[field] = _to_yaml(value, key=field)
+        _set_key(entry, field, _to_yaml(value, key=field))
 
 
 def _check_event_text(text: str, path: Path) -> Event:
@@ -878,9 +985,33 @@ def _check_event_text(text: str, path: Path) -> Event:
     return event
 
 
-def _plain(text: str) -> Any:
+def _meaning(text: str) -> tuple[bool, Any]:
+    """What a text means as plain data (False when it does not parse)."""
     parsed = _parse(text, _Problems(""))
-    return None if parsed is None else parsed[0]
+    return (False, None) if parsed is None else (True, parsed.data)
+
+
+def _edited_text(original: str, data: CommentedMap, change: Callable[[EventDocument], T]) -> tuple[str, T]:
+    """Apply `change` and return the new text, keeping every line of `original` the edit does not touch.
+
+    The YAML library writes a whole document back in one style; a three-way merge of its
+    output before and after the change onto the original keeps what the author wrote. Files
+    mixing indentation styles are merged in the style closest to the part that changes.
+    """
+    styles = _yaml_styles(original, data)
+    bases = [_dump(yaml, data) for yaml in styles]
+    result = change(EventDocument(data))
+    fallback: str | None = None
+    for yaml, base in zip(styles, bases, strict=True):
+        edited = _dump(yaml, data)
+        if base == original:
+            return edited, result
+        fallback = fallback or edited
+        merged = "\n".join(merge_lines(base.split("\n"), original.split("\n"), edited.split("\n")))
+        if merged == original or _meaning(merged) == (True, _meaning(edited)[1]):
+            return merged, result
+    assert fallback is not None  # noqa: S101
+    return fallback, result
 
 
 def edit_event(path: Path, change: Callable[[EventDocument], T]) -> T:
@@ -895,18 +1026,8 @@ def edit_event(path: Path, change: Callable[[EventDocument], T]) -> T:
         problems.raise_if_any()
         assert original is not None  # noqa: S101
         _check_event_text(original, path)
-        yaml = _round_trip()
-        data = yaml.load(original)
-        yaml = _yaml_like(original, data)
-        base = _dump(yaml, data)
-        result = change(EventDocument(data))
-        edited = _dump(yaml, data)
-        if base == original:
-            text = edited
-        else:
-            text = "\n".join(merge_lines(base.split("\n"), original.split("\n"), edited.split("\n")))
-            if _plain(text) != _plain(edited):  # the merge must mean exactly what the edit means
-                text = edited
+        data = _round_trip().load(original)
+        text, result = _edited_text(original, data, change)
         try:
             _check_event_text(text, path)
         except InputErrors as failure:

@@ -126,7 +126,8 @@ CASES: list[tuple[str, str, str, list[tuple[int, str]]]] = [
             (
                 4,
                 "unknown key `venue`: allowed here: date, title, format, start, duration, location, "
-                "description, presenters, capacity, topics, participants, agenda, takeaways, recording, notes",
+                "description, presenters, capacity, topics, participants, agenda, takeaways, "
+                "recording, notes",
             )
         ],
     ),
@@ -236,7 +237,8 @@ CASES: list[tuple[str, str, str, list[tuple[int, str]]]] = [
         [
             (
                 7,
-                "Alice is registered twice (also at line 5): GitHub logins are case-insensitive; keep one entry",
+                "Alice is registered twice (also at line 5): "
+                "GitHub logins are case-insensitive; keep one entry",
             )
         ],
     ),
@@ -477,7 +479,8 @@ def test_an_absurdly_large_file_is_refused_before_parsing(tmp_path: Path) -> Non
     assert errors_of(path) == [
         (
             0,
-            f"the file is too large ({path.stat().st_size:,} bytes; at most {MAX_BYTES:,}): is it the right file?",
+            f"the file is too large ({path.stat().st_size:,} bytes; at most {MAX_BYTES:,}): "
+            "is it the right file?",
         )
     ]
     assert time.perf_counter() - started < 0.5
@@ -687,7 +690,8 @@ def test_load_roundtable_reports_every_error_of_every_file(tmp_path: Path) -> No
         "p2p.yaml:1: `capacity` is out of range: it must be at least 1 (got 0)",
         "events/2024-07-01.yml: event files end in .yaml: rename it to 2024-07-01.yaml",
         "events/2024-05-15.yaml:3: `title` is empty",
-        "events/2024-05-15.yaml:4: `format`: unknown value 'talk'; allowed: lean-coffee, presentation, social",
+        "events/2024-05-15.yaml:4: `format`: unknown value 'talk'; "
+        "allowed: lean-coffee, presentation, social",
         "events/2024-06-02.yaml:2: the file name says 2024-06-02 but `date` is 2024-06-01: "
         "rename the file or fix the date",
     ]

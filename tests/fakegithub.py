@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, Literal
+from unittest import mock
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import graphql
@@ -123,6 +124,12 @@ def _uncursor(cursor: str) -> int:
         raise _GraphQLFailure(
             f"`{cursor}` does not appear to be a valid cursor.", "INVALID_CURSOR_ARGUMENTS"
         ) from None
+
+
+def _origin(scheme: str, netloc: str) -> str:
+    """scheme://host, without the port when it is the scheme's default (PyGithub sends :443)."""
+    default = {"https": ":443", "http": ":80"}.get(scheme, "")
+    return f"{scheme}://{netloc.removesuffix(default) if default else netloc}"
 
 
 def _bot_graphql_login(login: str) -> str:
@@ -394,7 +401,13 @@ class FakeGitHub:
         self.reads = 0
         self.writes = 0
 
-        self._user(self.owner, "Organization" if owner_is_organization else "User")
+        self.waits: list[float] = []  # the adapter's pauses while the fake is active, made instant
+        self._patches: list[Any] = []
+
+        owner_user = self._user(self.owner, "Organization" if owner_is_organization else "User")
+        if not owner_is_organization:
+            # The owner of a personal repository is listed among its collaborators, as an admin.
+            self._collaborators[self.owner.casefold()] = (owner_user.login, "admin")
         viewer_user = self._user(viewer, "Bot" if viewer.endswith("[bot]") else "User")
         if viewer_user.type == "User":
             self._collaborators[viewer.casefold()] = (viewer, "admin")
@@ -409,13 +422,20 @@ class FakeGitHub:
         self.stop()
 
     def start(self) -> None:
+        """Answer every HTTP request from now on; the adapter's pauses become instant."""
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         self._mock.start()
         every_url = re.compile(r".*")
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
             self._mock.add_callback(method, every_url, callback=self._respond)
+        # Rate-limit waits and write spacing go through p2p.github.pause: record them, sleep never.
+        patch = mock.patch("p2p.github.pause", side_effect=self.waits.append)
+        patch.start()
+        self._patches.append(patch)
 
     def stop(self) -> None:
+        while self._patches:
+            self._patches.pop().stop()
         if self._mock is not None:
             self._mock.stop()
             self._mock.reset()
@@ -605,8 +625,10 @@ class FakeGitHub:
                 if option is None:
                     raise KeyError(f"field {name!r} has no option {value!r}")
                 item.values[target.id] = option.id
+            elif target.data_type == "NUMBER":
+                item.values[target.id] = float(value)
             else:
-                item.values[target.id] = value
+                item.values[target.id] = str(value)
         return item.id
 
     def add_foreign_item(self, number: int, *, title: str = "Draft") -> str:
@@ -753,7 +775,7 @@ class FakeGitHub:
         path = unquote(parts.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         self.requests.append((method, path))
-        if f"{parts.scheme}://{parts.netloc}" != self._host:
+        if _origin(parts.scheme, parts.netloc) != _origin(*urlsplit(self._host)[:2]):
             return self._unhandled(method, url)
 
         body: JSON = None

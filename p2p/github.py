@@ -1,0 +1,888 @@
+"""The GitHub adapter: the port over GitHub's REST and GraphQL APIs, on PyGithub's requester.
+
+Every HTTP request goes through one method, `_send`, which counts it, spaces writes, retries
+only what is safe to retry and turns GitHub's refusals into clear GitHubErrors. GraphQL
+documents live in `p2p/graphql/`. Nothing past this module sees a PyGithub object or raw JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
+
+from github import Auth, Github, GithubException
+from requests.exceptions import RequestException
+
+from p2p.errors import GitHubError, InvitationLimitError, P2PError
+from p2p.models import (
+    AccessState,
+    Board,
+    BoardField,
+    BoardItem,
+    Collaborator,
+    Comment,
+    FieldOption,
+    FieldType,
+    Invitation,
+    Issue,
+    Reaction,
+    TopicState,
+)
+from p2p.port import RequestCount
+
+DEFAULT_API_URL = "https://api.github.com"
+# GitHub's advice against secondary rate limits: requests that create content one at a time,
+# at least a second apart ("Best practices for using the REST API", GitHub Docs).
+DEFAULT_WRITE_DELAY = 1.0
+ATTEMPTS = 4  # one request and up to three retries
+# "wait for at least one minute before retrying", then longer ("Rate limits for the REST API").
+SECONDARY_WAIT = 60.0
+LONGEST_WAIT = 15 * 60.0  # a longer wait ends the run: it says when to run again
+PAGE = 100
+MAYBE_APPLIED = (
+    "the change may or may not have been made: run again, it finishes the work without doing it twice"
+)
+
+Need = Literal["administration", "issues", "projects", "metadata"]
+
+# The fine-grained permission each kind of request needs, and what it is for.
+PERMISSIONS: dict[Need, tuple[str, str]] = {
+    "administration": ("Administration", "to manage the repository's collaborators and invitations"),
+    "issues": ("Issues", "to read and write issues and labels"),
+    "projects": ("Projects", "to read and change the Projects board"),
+    "metadata": ("Metadata", "to read the repository"),
+}
+
+FIELD_TYPES: dict[str, FieldType] = {"TEXT": "text", "NUMBER": "number", "SINGLE_SELECT": "single_select"}
+NEW_OPTION = {"color": "GRAY", "description": ""}
+
+
+def pause(seconds: float) -> None:
+    """Wait. The one place the adapter sleeps (tests make it instant)."""
+    time.sleep(seconds)
+
+
+@cache
+def document(name: str) -> str:
+    """A GraphQL document of the package, `p2p/graphql/<name>.graphql`."""
+    return resources.files("p2p").joinpath("graphql", f"{name}.graphql").read_text(encoding="utf-8")
+
+
+def find_token(env: Mapping[str, str], api_url: str) -> str:
+    """$GITHUB_TOKEN, else $GH_TOKEN, else `gh auth token` when the gh CLI is logged in."""
+    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
+        if env.get(name, "").strip():
+            return env[name].strip()
+    gh = shutil.which("gh", path=env.get("PATH"))
+    if gh is not None:
+        host = urlsplit(api_url).hostname or "github.com"
+        host = "github.com" if host == "api.github.com" else host
+        try:
+            found = subprocess.run(  # noqa: S603 - a fixed command, no shell
+                [gh, "auth", "token", "--hostname", host],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                check=False,
+                env=dict(env),
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            found = None
+        if found is not None and found.returncode == 0 and found.stdout.strip():
+            return found.stdout.strip()
+    raise P2PError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
+
+
+class GitHubRepository:
+    """One repository on GitHub and its owner's Projects boards: the real port."""
+
+    def __init__(
+        self,
+        repository: str,
+        *,
+        github: Github,
+        token: str = "",
+        write_delay: float = DEFAULT_WRITE_DELAY,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self._repository = repository
+        self.owner, self.name = repository.split("/", 1)
+        self._requester = github.requester
+        self._token = token
+        self._write_delay = max(write_delay, 0.0)
+        self._sleep = sleep
+        self._clock = clock
+        self._wall = wall
+        self._last_write: float | None = None
+        self._count = RequestCount()
+        self._node_ids: dict[int, str] = {}  # issue number -> node id, from what was read
+        self._options: dict[str, dict[str, str]] = {}  # option id -> colour and description
+        self._base = f"/repos/{quote(self.owner, safe='')}/{quote(self.name, safe='')}"
+
+    @classmethod
+    def from_environment(
+        cls, repository: str, *, env: Mapping[str, str], sleep: Callable[[float], None] | None = None
+    ) -> GitHubRepository:
+        """The adapter for `repository` with the token and API URL of the environment."""
+        api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+        if not api_url.startswith(("https://", "http://")):
+            raise P2PError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
+        raw_delay = env.get("P2P_WRITE_DELAY", "").strip()
+        try:
+            delay = float(raw_delay) if raw_delay else DEFAULT_WRITE_DELAY
+        except ValueError:
+            raise P2PError(f"P2P_WRITE_DELAY must be a number of seconds, not {raw_delay!r}") from None
+        if delay < 0:
+            raise P2PError(f"P2P_WRITE_DELAY must not be negative, not {raw_delay!r}")
+        token = find_token(env, api_url)
+        github = Github(
+            auth=Auth.Token(token),
+            base_url=api_url,
+            per_page=PAGE,
+            # PyGithub's retry cannot tell a GraphQL query from a mutation (both POST) and would
+            # re-send a POST on a 5xx: `_send` retries instead, and only what is safe to retry.
+            retry=None,
+            # Writes are spaced by `_send`, with the pause the tests can make instant.
+            seconds_between_requests=None,
+            seconds_between_writes=None,
+            lazy=True,
+        )
+        return cls(repository, github=github, token=token, write_delay=delay, sleep=sleep)
+
+    # --- the port: identity ----------------------------------------------------------------
+
+    @property
+    def repository(self) -> str:
+        return self._repository
+
+    @property
+    def requests(self) -> RequestCount:
+        return self._count
+
+    def close(self) -> None:
+        self._requester.close()
+
+    # --- HTTP ------------------------------------------------------------------------------
+
+    def _wait(self, seconds: float) -> None:
+        (self._sleep or pause)(seconds)
+
+    def _space_writes(self) -> None:
+        if self._last_write is None or self._write_delay <= 0:
+            return
+        remaining = self._last_write + self._write_delay - self._clock()
+        if remaining > 0:
+            self._wait(remaining)
+
+    def _send(
+        self,
+        verb: str,
+        url: str,
+        *,
+        action: str,
+        need: Need,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        write: bool | None = None,
+    ) -> tuple[Mapping[str, Any], Any]:
+        """One request, counted; retried only where GitHub applied nothing or nothing changes.
+
+        A rate-limit refusal is retried for every request (GitHub did not apply it). A 5xx or a
+        dropped connection is retried only for reads: a write may have been applied, and sending
+        it again could duplicate an issue or an invitation. The run fails instead, and the next
+        run observes what happened and finishes the work.
+        """
+        is_write = verb != "GET" if write is None else write
+        for attempt in range(1, ATTEMPTS + 1):
+            if is_write:
+                self._space_writes()
+                self._count.writes += 1
+            else:
+                self._count.reads += 1
+            try:
+                headers, data = self._requester.requestJsonAndCheck(
+                    verb, url, parameters=dict(params) if params else None, input=body
+                )
+            except GithubException as error:
+                limited = _rate_limited(error) and not _invitation_limit(error, action)
+                wait = self._rate_limit_wait(error.headers or {}, attempt) if limited else None
+                if wait is not None and wait <= LONGEST_WAIT and attempt < ATTEMPTS:
+                    self._wait(wait)
+                    continue
+                if not is_write and error.status >= 500 and attempt < ATTEMPTS:
+                    self._wait(2.0**attempt)
+                    continue
+                raise self._refusal(error, action=action, need=need, write=is_write) from None
+            except RequestException as error:
+                if not is_write and attempt < ATTEMPTS:
+                    self._wait(2.0**attempt)
+                    continue
+                raise self._error(self._unreachable(error, action=action, write=is_write)) from None
+            finally:
+                if is_write:
+                    self._last_write = self._clock()
+            if isinstance(data, dict) and _graphql_rate_limited(data):
+                wait = self._reset_wait(headers)
+                if attempt < ATTEMPTS and wait <= LONGEST_WAIT:
+                    self._wait(wait)
+                    continue
+                raise self._error(
+                    GitHubError(f"GitHub's GraphQL rate limit is used up; {self._when(headers)}", status=200)
+                )
+            return headers, data
+        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _rate_limit_wait(self, headers: Mapping[str, Any], attempt: int) -> float:
+        """Seconds to wait before retrying a rate-limit refusal.
+
+        "Rate limits for the REST API" (GitHub Docs): honour retry-after; else, with
+        x-ratelimit-remaining 0, wait until x-ratelimit-reset; else at least a minute, growing.
+        """
+        header = {k.lower(): str(v) for k, v in headers.items()}
+        if header.get("retry-after", "").isdigit():
+            return float(header["retry-after"])
+        if header.get("x-ratelimit-remaining") == "0":
+            return self._reset_wait(header)
+        return float(SECONDARY_WAIT * 2 ** (attempt - 1))
+
+    def _reset_wait(self, headers: Mapping[str, Any]) -> float:
+        header = {k.lower(): str(v) for k, v in headers.items()}
+        reset = header.get("x-ratelimit-reset", "")
+        if reset.isdigit():
+            return max(int(reset) - self._wall(), 0.0) + 1.0
+        return SECONDARY_WAIT
+
+    @staticmethod
+    def _when(headers: Mapping[str, Any]) -> str:
+        header = {k.lower(): str(v) for k, v in headers.items()}
+        reset = header.get("x-ratelimit-reset", "")
+        if reset.isdigit():
+            moment = datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
+            return f"run again after {moment}"
+        return "run again in a few minutes"
+
+    def _error(self, error: GitHubError) -> GitHubError:
+        """The error with the token scrubbed from its message, whatever GitHub echoed."""
+        if self._token and self._token in error.message:
+            cleaned = error.message.replace(self._token, "***")
+            return type(error)(cleaned, status=error.status)
+        return error
+
+    def _unreachable(self, error: RequestException, *, action: str, write: bool) -> GitHubError:
+        host = urlsplit(self._requester.base_url).netloc
+        text = f"could not reach GitHub ({host}) to {action}: {type(error).__name__}"
+        if write:
+            text += f"; {MAYBE_APPLIED}"
+        return GitHubError(text)
+
+    def _refusal(self, error: GithubException, *, action: str, need: Need, write: bool) -> GitHubError:
+        status = error.status
+        data = error.data if isinstance(error.data, dict) else {}
+        said = str(data.get("message") or "").strip()
+        details = "; ".join(
+            str(e.get("message") or e.get("code") or "")
+            for e in data.get("errors") or []
+            if isinstance(e, dict)
+        )
+        headers = {k.lower(): str(v) for k, v in (error.headers or {}).items()}
+        where = self._repository
+        if status == 401:
+            made = GitHubError(
+                f"GitHub rejected the token (401 {said or 'Bad credentials'}): set GITHUB_TOKEN or GH_TOKEN "
+                "to a valid token, or log in with `gh auth login`",
+                status=401,
+            )
+        elif _invitation_limit(error, action):
+            made = InvitationLimitError(
+                f"GitHub refuses more invitations to {where} (at most 50 per repository per 24 hours): "
+                f"{details or said}",
+                status=status,
+            )
+        elif _rate_limited(error):
+            made = GitHubError(
+                f"GitHub's rate limit stopped the run while trying to {action}: {self._when(headers)}",
+                status=status,
+            )
+        elif status == 403:
+            made = self._forbidden(
+                action, need, said or "Forbidden", headers.get("x-accepted-github-permissions")
+            )
+        elif status == 404:
+            made = GitHubError(
+                f"GitHub found nothing while trying to {action} in {where} (404 Not Found): check "
+                "`repository:` in p2p.yaml, and that the token can see that repository",
+                status=404,
+            )
+        elif status == 422:
+            made = GitHubError(
+                f"GitHub refused to {action} in {where} (422 {said or 'Unprocessable Entity'}"
+                f"{': ' + details if details else ''})",
+                status=422,
+            )
+        elif status >= 500 and write:
+            made = GitHubError(
+                f"GitHub answered {status} while trying to {action} in {where}; {MAYBE_APPLIED}",
+                status=status,
+            )
+        else:
+            made = GitHubError(
+                f"GitHub answered {status} while trying to {action} in {where}: {said}", status=status
+            )
+        return self._error(made)
+
+    def _forbidden(self, action: str, need: Need, said: str, accepted: str | None) -> GitHubError:
+        name, purpose = PERMISSIONS[need]
+        scope = f"on {self.owner}" if need == "projects" else f"on {self._repository}"
+        text = (
+            f"GitHub refused to {action} (403 {said}): the token lacks the {name} permission (read and "
+            f"write) {scope}, needed {purpose}"
+        )
+        if accepted:
+            text += f" (GitHub accepts: {accepted})"
+        return GitHubError(text, status=403)
+
+    def _pages(
+        self, path: str, *, action: str, need: Need, params: Mapping[str, Any] | None = None
+    ) -> Iterator[Any]:
+        """Every item of a REST list, following GitHub's Link header page by page."""
+        url: str | None = path
+        query: Mapping[str, Any] | None = {"per_page": PAGE, **(params or {})}
+        while url is not None:
+            headers, data = self._send("GET", url, action=action, need=need, params=query)
+            yield from data or []
+            url, query = _next_link(headers), None
+
+    def _graphql(
+        self,
+        name: str,
+        variables: Mapping[str, Any],
+        *,
+        action: str,
+        need: Need,
+        mutation: bool = False,
+        missing_ok: Sequence[str] = (),
+    ) -> Any:
+        """Run one document; GraphQL errors that arrive with HTTP 200 become GitHubErrors.
+
+        An error of type NOT_FOUND at a path ending in one of `missing_ok` leaves that part null.
+        """
+        _, reply = self._send(
+            "POST",
+            self._requester.graphql_url,
+            action=action,
+            need=need,
+            body={"query": document(name), "variables": dict(variables)},
+            write=mutation,
+        )
+        if not isinstance(reply, dict):
+            raise self._error(GitHubError(f"GitHub sent no GraphQL answer while trying to {action}"))
+        errors = [e for e in reply.get("errors") or [] if isinstance(e, dict)]
+        unexpected = [
+            e
+            for e in errors
+            if not (e.get("type") == "NOT_FOUND" and (e.get("path") or [""])[-1] in missing_ok)
+        ]
+        if unexpected:
+            raise self._graphql_error(unexpected, action=action, need=need)
+        return reply.get("data") or {}
+
+    def _graphql_error(self, errors: Sequence[Mapping[str, Any]], *, action: str, need: Need) -> GitHubError:
+        types = {str(e.get("type") or "") for e in errors}
+        said = "; ".join(str(e.get("message") or "") for e in errors)
+        if types & {"FORBIDDEN", "INSUFFICIENT_SCOPES"}:
+            return self._error(self._forbidden(action, need, said, None))
+        if "NOT_FOUND" in types:
+            return self._error(
+                GitHubError(
+                    f"GitHub found nothing while trying to {action} ({said}): check `repository:` and "
+                    "`project:` in p2p.yaml, and that the token can see them",
+                    status=404,
+                )
+            )
+        return self._error(GitHubError(f"GitHub's GraphQL API refused to {action}: {said}"))
+
+    # --- the port: reads -------------------------------------------------------------------
+
+    def read_access(self) -> AccessState:
+        collaborators = tuple(
+            Collaborator(login=row["login"], permission=row.get("role_name"))
+            for row in self._pages(
+                f"{self._base}/collaborators", action="list collaborators", need="administration"
+            )
+        )
+        owner_types: set[str] = set()
+        invitations = []
+        for row in self._pages(f"{self._base}/invitations", action="list invitations", need="administration"):
+            owner_type = ((row.get("repository") or {}).get("owner") or {}).get("type")
+            if owner_type:
+                owner_types.add(owner_type)
+            invitee = row.get("invitee")
+            if not invitee:  # an invitation by email: no login to match
+                continue
+            invitations.append(_invitation(row))
+        if owner_types:
+            organization = "Organization" in owner_types
+        else:
+            # The owner of a personal repository is listed among its collaborators; an
+            # organization never is.
+            organization = not any(c.login.casefold() == self.owner.casefold() for c in collaborators)
+        return AccessState(
+            owner_is_organization=organization, collaborators=collaborators, invitations=tuple(invitations)
+        )
+
+    def read_topics(self, event_id: str) -> TopicState:
+        label = f"event:{event_id}"
+        variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "eventLabel": label}
+        action = f"read the topics of {event_id}"
+        viewer = ""
+        labels: list[str] = []
+        event: list[Mapping[str, Any]] = []
+        proposals: list[Mapping[str, Any]] = []
+        parts = {"withEvent": "event", "withProposals": "proposals", "withLabels": "labels"}
+        cursors = {"event": "eventAfter", "proposals": "proposalsAfter", "labels": "labelsAfter"}
+        pending = set(parts.values())
+        while pending:
+            flags = {flag: part in pending for flag, part in parts.items()}
+            data = self._graphql("topics", {**variables, **flags}, action=action, need="issues")
+            viewer = viewer or str((data.get("viewer") or {}).get("login") or "")
+            repository = data.get("repository") or {}
+            for part in list(pending):
+                page = repository.get(part) or {}
+                nodes = [n for n in page.get("nodes") or [] if n]
+                if part == "labels":
+                    labels += [str(n["name"]) for n in nodes]
+                else:
+                    (event if part == "event" else proposals).extend(nodes)
+                info = page.get("pageInfo") or {}
+                if info.get("hasNextPage"):
+                    variables[cursors[part]] = info.get("endCursor")
+                else:
+                    pending.discard(part)
+        chosen: dict[int, Issue] = {}
+        for node in event:
+            chosen[int(node["number"])] = self._issue(node, action=action)
+        for node in proposals:
+            issue = self._issue(node, action=action)
+            if issue.number not in chosen and not issue.event_ids():
+                chosen[issue.number] = issue
+        return TopicState(
+            viewer=viewer,
+            event_id=event_id,
+            issues=tuple(chosen[number] for number in sorted(chosen)),
+            labels=tuple(labels),
+        )
+
+    def _issue(self, node: Mapping[str, Any], *, action: str) -> Issue:
+        number = int(node["number"])
+        self._node_ids[number] = str(node["id"])
+        labels = [str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if n]
+        reactors = _thumbs_up(node)
+        labels_info = (node.get("labels") or {}).get("pageInfo") or {}
+        reactors_info = (reactors or {}).get("pageInfo") or {}
+        edges = list((reactors or {}).get("edges") or [])
+        labels_after = labels_info.get("endCursor") if labels_info.get("hasNextPage") else None
+        reactors_after = reactors_info.get("endCursor") if reactors_info.get("hasNextPage") else None
+        while labels_after or reactors_after:
+            data = self._graphql(
+                "issue_details",
+                {"id": node["id"], "labelsAfter": labels_after, "reactorsAfter": reactors_after},
+                action=action,
+                need="issues",
+            )
+            detail = data.get("node") or {}
+            if labels_after:
+                page = detail.get("labels") or {}
+                labels += [str(n["name"]) for n in page.get("nodes") or [] if n]
+                info = page.get("pageInfo") or {}
+                labels_after = info.get("endCursor") if info.get("hasNextPage") else None
+            if reactors_after:
+                page = _thumbs_up(detail) or {}
+                edges += page.get("edges") or []
+                info = page.get("pageInfo") or {}
+                reactors_after = info.get("endCursor") if info.get("hasNextPage") else None
+        reason = node.get("stateReason")
+        return Issue(
+            number=number,
+            node_id=str(node["id"]),
+            title=str(node.get("title") or ""),
+            body=str(node.get("body") or ""),
+            state="closed" if node.get("state") == "CLOSED" else "open",
+            state_reason=str(reason).lower() if reason else None,
+            author=_login(node.get("author")),
+            labels=tuple(labels),
+            reactions=tuple(
+                Reaction(
+                    login=_login(edge["node"]) or "ghost",
+                    is_bot=(edge["node"] or {}).get("__typename") == "Bot",
+                    created_at=_time(edge["reactedAt"]),
+                )
+                for edge in edges
+                if edge and edge.get("node")
+            ),
+            url=str(node.get("url") or ""),
+        )
+
+    def read_comments(self, issues: Sequence[int]) -> tuple[Comment, ...]:
+        wanted = list(dict.fromkeys(issues))
+        known = [n for n in wanted if n in self._node_ids]
+        unknown = [n for n in wanted if n not in self._node_ids]
+        found: dict[int, list[Comment]] = {}
+        follow: dict[int, str] = {}
+        for start in range(0, len(known), PAGE):
+            ids = [self._node_ids[n] for n in known[start : start + PAGE]]
+            data = self._graphql("comments", {"ids": ids}, action="read comments", need="issues")
+            for node in data.get("nodes") or []:
+                if not node:
+                    continue
+                number = int(node["number"])
+                page = node.get("comments") or {}
+                found.setdefault(number, []).extend(_comment(number, c) for c in page.get("nodes") or [] if c)
+                info = page.get("pageInfo") or {}
+                if info.get("hasNextPage"):
+                    follow[number] = str(info.get("endCursor"))
+        for number in unknown:
+            follow[number] = ""
+        for number, cursor in follow.items():
+            after: str | None = cursor or None
+            while True:
+                data = self._graphql(
+                    "issue_comments",
+                    {"owner": self.owner, "name": self.name, "number": number, "after": after},
+                    action=f"read the comments of issue #{number}",
+                    need="issues",
+                    missing_ok=("issue",),
+                )
+                issue = (data.get("repository") or {}).get("issue")
+                if not issue:
+                    break
+                self._node_ids[number] = str(issue["id"])
+                page = issue.get("comments") or {}
+                found.setdefault(number, []).extend(_comment(number, c) for c in page.get("nodes") or [] if c)
+                info = page.get("pageInfo") or {}
+                if not info.get("hasNextPage"):
+                    break
+                after = str(info.get("endCursor"))
+        return tuple(comment for number in wanted for comment in found.get(number, []))
+
+    def read_board(self, number: int) -> Board | None:
+        variables: dict[str, Any] = {"owner": self.owner, "number": number, "withFields": True}
+        action = f"read board #{number} of {self.owner}"
+        project: Mapping[str, Any] | None = None
+        fields: list[BoardField] = []
+        items: list[BoardItem] = []
+        while True:
+            data = self._graphql(
+                "board", variables, action=action, need="projects", missing_ok=("projectV2",)
+            )
+            owner = data.get("repositoryOwner")
+            if owner is None:
+                raise self._error(
+                    GitHubError(f"GitHub knows no account {self.owner!r} (the repository's owner)")
+                )
+            page_project = owner.get("projectV2")
+            if page_project is None:
+                return None
+            if project is None:
+                project = page_project
+                fields = [
+                    self._field(node)
+                    for node in (page_project.get("fields") or {}).get("nodes") or []
+                    if node
+                ]
+            by_id = {f.id: f for f in fields}
+            page = page_project.get("items") or {}
+            items += [self._item(node, by_id) for node in page.get("nodes") or [] if node]
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                break
+            variables.update(withFields=False, itemsAfter=info.get("endCursor"))
+        return Board(
+            id=str(project["id"]),
+            number=int(project["number"]),
+            title=str(project.get("title") or ""),
+            fields=tuple(fields),
+            items=tuple(items),
+        )
+
+    def _field(self, node: Mapping[str, Any]) -> BoardField:
+        options = []
+        for option in node.get("options") or []:
+            self._options[str(option["id"])] = {
+                "color": str(option.get("color") or NEW_OPTION["color"]),
+                "description": str(option.get("description") or ""),
+            }
+            options.append(FieldOption(id=str(option["id"]), name=str(option["name"])))
+        return BoardField(
+            id=str(node["id"]),
+            name=str(node["name"]),
+            type=FIELD_TYPES.get(str(node.get("dataType")), "other"),
+            options=tuple(options),
+        )
+
+    def _item(self, node: Mapping[str, Any], fields: Mapping[str, BoardField]) -> BoardItem:
+        content = node.get("content") or {}
+        issue: int | None = None
+        if content.get("__typename") == "Issue":
+            home = str((content.get("repository") or {}).get("nameWithOwner") or "")
+            if home.casefold() == self._repository.casefold():
+                issue = int(content["number"])
+        values: dict[str, str | float] = {}
+        for value in (node.get("fieldValues") or {}).get("nodes") or []:
+            target = fields.get(str(((value or {}).get("field") or {}).get("id")))
+            if target is None or target.type == "other":
+                continue
+            if target.type == "number" and value.get("number") is not None:
+                values[target.name] = float(value["number"])
+            elif target.type == "text" and value.get("text") is not None:
+                values[target.name] = str(value["text"])
+            elif target.type == "single_select" and value.get("name") is not None:
+                values[target.name] = str(value["name"])
+        return BoardItem(id=str(node["id"]), issue=issue, values=values)
+
+    # --- the port: writes ------------------------------------------------------------------
+
+    def invite(self, login: str, permission: str) -> Invitation | None:
+        # 201 with the invitation, or 204 when the person already has access ("Add a repository
+        # collaborator", GitHub Docs).
+        _, data = self._send(
+            "PUT",
+            f"{self._base}/collaborators/{quote(login, safe='')}",
+            action=f"invite {login}",
+            need="administration",
+            body={"permission": permission},
+        )
+        return _invitation(data) if isinstance(data, dict) and data.get("invitee") else None
+
+    def cancel_invitation(self, invitation_id: int) -> None:
+        try:
+            self._send(
+                "DELETE",
+                f"{self._base}/invitations/{invitation_id}",
+                action=f"cancel invitation {invitation_id}",
+                need="administration",
+            )
+        except GitHubError as error:
+            if error.status != 404:  # already gone: the goal is reached
+                raise
+
+    def remove_collaborator(self, login: str) -> None:
+        self._send(
+            "DELETE",
+            f"{self._base}/collaborators/{quote(login, safe='')}",
+            action=f"remove collaborator {login}",
+            need="administration",
+        )
+
+    def create_issue(self, title: str, body: str, labels: Sequence[str]) -> Issue:
+        # Labels that do not exist yet are created by GitHub when it applies them.
+        _, data = self._send(
+            "POST",
+            f"{self._base}/issues",
+            action=f"open issue {title!r}",
+            need="issues",
+            body={"title": title, "body": body, "labels": list(labels)},
+        )
+        issue = _rest_issue(data)
+        self._node_ids[issue.number] = issue.node_id
+        return issue
+
+    def add_labels(self, number: int, labels: Sequence[str]) -> None:
+        self._send(
+            "POST",
+            f"{self._base}/issues/{number}/labels",
+            action=f"label issue #{number}",
+            need="issues",
+            body={"labels": list(labels)},
+        )
+
+    def add_item(self, board: Board, issue: Issue) -> BoardItem:
+        # GitHub answers with the existing item when the issue is on the board already.
+        data = self._graphql(
+            "add_item",
+            {"projectId": board.id, "contentId": issue.node_id},
+            action=f"put issue #{issue.number} on board #{board.number}",
+            need="projects",
+            mutation=True,
+        )
+        node = (data.get("addProjectV2ItemById") or {}).get("item")
+        if not node:
+            raise self._error(
+                GitHubError(f"GitHub did not put issue #{issue.number} on board #{board.number}")
+            )
+        return self._item(node, {f.id: f for f in board.fields})
+
+    def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
+        value_input: dict[str, Any]
+        if field.type == "number":
+            value_input = {"number": float(value)}
+        elif field.type == "text":
+            value_input = {"text": str(value)}
+        elif field.type == "single_select":
+            option = field.option(str(value))
+            if option is None:
+                known = ", ".join(o.name for o in field.options) or "none"
+                raise P2PError(
+                    f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})"
+                )
+            value_input = {"singleSelectOptionId": option.id}
+        else:
+            raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
+        self._graphql(
+            "set_field",
+            {"projectId": board.id, "itemId": item.id, "fieldId": field.id, "value": value_input},
+            action=f"set {field.name} of {_item_name(item)} on board #{board.number}",
+            need="projects",
+            mutation=True,
+        )
+
+    def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:
+        self._graphql(
+            "move_item",
+            {"projectId": board.id, "itemId": item.id, "afterId": after.id if after else None},
+            action=f"move {_item_name(item)} on board #{board.number}",
+            need="projects",
+            mutation=True,
+        )
+
+    def create_field(
+        self, board: Board, name: str, type: FieldType, options: Sequence[str] = ()
+    ) -> BoardField:
+        kinds = {"number": "NUMBER", "text": "TEXT", "single_select": "SINGLE_SELECT"}
+        if type not in kinds:
+            raise P2PError(f"board #{board.number}: cannot create field {name!r} of type {type!r}")
+        data = self._graphql(
+            "create_field",
+            {
+                "projectId": board.id,
+                "name": name,
+                "dataType": kinds[type],
+                "options": [{"name": o, **NEW_OPTION} for o in options] if type == "single_select" else None,
+            },
+            action=f"create field {name!r} on board #{board.number}",
+            need="projects",
+            mutation=True,
+        )
+        return self._field((data.get("createProjectV2Field") or {}).get("projectV2Field") or {})
+
+    def set_options(self, board: Board, field: BoardField, options: Sequence[str]) -> BoardField:
+        # The options sent replace the field's options, each with a new id (the input carries
+        # none): items lose the values they held, which the caller sets again.
+        kept = {o.name: self._options.get(o.id, NEW_OPTION) for o in field.options}
+        data = self._graphql(
+            "set_options",
+            {
+                "fieldId": field.id,
+                "options": [{"name": name, **kept.get(name, NEW_OPTION)} for name in options],
+            },
+            action=f"set the options of {field.name} on board #{board.number}",
+            need="projects",
+            mutation=True,
+        )
+        return self._field((data.get("updateProjectV2Field") or {}).get("projectV2Field") or {})
+
+
+# --- JSON to models -------------------------------------------------------------------------
+
+
+def _next_link(headers: Mapping[str, Any]) -> str | None:
+    link = next((str(v) for k, v in headers.items() if k.lower() == "link"), "")
+    match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link)
+    return match.group(1) if match else None
+
+
+def _rate_limited(error: GithubException) -> bool:
+    """A primary or secondary rate-limit refusal: GitHub applied nothing."""
+    if error.status not in (403, 429):
+        return False
+    data = error.data if isinstance(error.data, dict) else {}
+    message = str(data.get("message") or "").lower()
+    header = {k.lower(): str(v) for k, v in (error.headers or {}).items()}
+    return "rate limit" in message or header.get("x-ratelimit-remaining") == "0" or "retry-after" in header
+
+
+def _invitation_limit(error: GithubException, action: str) -> bool:
+    """GitHub's refusal of a 51st invitation in 24 hours."""
+    if not action.startswith("invite") or error.status not in (403, 422, 429):
+        return False
+    data = error.data if isinstance(error.data, dict) else {}
+    text = json.dumps(data).lower()
+    return "invitation" in text and ("24" in text or "limit" in text)
+
+
+def _graphql_rate_limited(reply: Mapping[str, Any]) -> bool:
+    # The GraphQL API answers a used-up primary rate limit with HTTP 200 and an error of type
+    # RATE_LIMITED ("Rate limits and node limits for the GraphQL API", GitHub Docs).
+    return any(isinstance(e, dict) and e.get("type") == "RATE_LIMITED" for e in reply.get("errors") or [])
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _login(actor: Mapping[str, Any] | None) -> str | None:
+    """An actor's login as REST shows it: GraphQL names a Bot without its "[bot]" suffix."""
+    if not actor or not actor.get("login"):
+        return None
+    login = str(actor["login"])
+    if actor.get("__typename") == "Bot" and not login.endswith("[bot]"):
+        login += "[bot]"
+    return login
+
+
+def _thumbs_up(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    for group in node.get("reactionGroups") or []:
+        if group and group.get("content") == "THUMBS_UP":
+            reactors: Mapping[str, Any] | None = group.get("reactors")
+            return reactors
+    return None
+
+
+def _invitation(row: Mapping[str, Any]) -> Invitation:
+    return Invitation(
+        id=int(row["id"]),
+        login=str((row.get("invitee") or {}).get("login") or ""),
+        created_at=_time(str(row["created_at"])),
+        expired=bool(row.get("expired")),
+        permission=row.get("permissions"),
+    )
+
+
+def _comment(number: int, node: Mapping[str, Any]) -> Comment:
+    author = node.get("author")
+    return Comment(
+        id=int(node["databaseId"]),
+        issue=number,
+        author=_login(author),
+        body=str(node.get("body") or ""),
+        is_bot=(author or {}).get("__typename") == "Bot",
+    )
+
+
+def _rest_issue(data: Mapping[str, Any]) -> Issue:
+    reason = data.get("state_reason")
+    return Issue(
+        number=int(data["number"]),
+        node_id=str(data["node_id"]),
+        title=str(data.get("title") or ""),
+        body=str(data.get("body") or ""),
+        state="closed" if data.get("state") == "closed" else "open",
+        state_reason=reason,
+        author=str((data.get("user") or {}).get("login") or "") or None,
+        labels=tuple(str(label["name"]) for label in data.get("labels") or []),
+        url=str(data.get("html_url") or ""),
+    )
+
+
+def _item_name(item: BoardItem) -> str:
+    return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"

@@ -181,8 +181,7 @@ def sync_with(ws: Workspace, access: AccessState, *, dry_run: bool, force: bool)
     failed = outcome.failed
     what = f"{failed.verb} {failed.subject}" if failed is not None else "a change"
     raise P2PError(
-        f"{what} failed: {outcome.error.message} ({_changes(done)} of {count} made and kept; "
-        "run `p2p participants sync` again to finish)"
+        f"{what} failed ({done} of {count} changes made before it stay made): {outcome.error.message}"
     )
 
 

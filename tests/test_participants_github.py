@@ -1,0 +1,244 @@
+"""`p2p participants sync` and `status` end to end through the CLI, against the fake GitHub."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from p2p.cli import app
+from tests.fakegithub import FakeGitHub
+from tests.test_participants import LATER, REPOSITORY, SOON, line, write_roundtable
+
+TOKEN = "test-token"
+ENV = {"GITHUB_TOKEN": TOKEN}
+
+
+@pytest.fixture
+def gh() -> Iterator[FakeGitHub]:
+    # The fake's clock follows the real one, like the CLI's.
+    with FakeGitHub(REPOSITORY, now=datetime.now(UTC).replace(microsecond=0)) as fake:
+        fake.add_collaborator("olga", "admin")
+        yield fake
+
+
+def p2p(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(app, ["--repo-dir", str(root), *args], env=ENV, catch_exceptions=False)
+
+
+def sent_invitations(gh: FakeGitHub) -> Counter[str]:
+    """How many times each login was invited (PUT /collaborators/{login})."""
+    return Counter(
+        path.rsplit("/", 1)[1].casefold()
+        for method, path in gh.requests
+        if method == "PUT" and "/collaborators/" in path
+    )
+
+
+def done(result: Result) -> list[str]:
+    return [line.removeprefix("done: ") for line in result.stdout.splitlines() if line.startswith("done: ")]
+
+
+def test_first_run_converges_second_writes_nothing_steady_state_costs_two_requests(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    write_roundtable(tmp_path, {SOON: line("alice", "Bob", "carol", "dave"), LATER: line("erin")})
+    gh.add_collaborator("maintainer", "maintain")  # never managed: never touched
+
+    first = p2p(tmp_path, "participants", "sync")
+
+    assert first.exit_code == 0, first.output
+    assert done(first) == ["invite alice", "invite Bob", "invite carol", "invite erin"]
+    assert gh.writes == 4
+    assert sorted(i.login.casefold() for i in gh.invitations) == ["alice", "bob", "carol", "erin"]
+    assert all(i.permission == "triage" for i in gh.invitations)
+    assert set(gh.collaborators) == {"olga", "maintainer", "p2p-bot"}
+
+    gh.reset_counts()
+    second = p2p(tmp_path, "participants", "sync")
+
+    assert second.exit_code == 0, second.output
+    assert second.stdout == "repository access: nothing to change\n"
+    assert gh.writes == 0
+    assert len(gh.requests) <= 2
+
+    for login in ("alice", "Bob", "carol", "erin"):
+        gh.accept_invitation(login)
+    gh.reset_counts()
+    steady = p2p(tmp_path, "participants", "sync")
+
+    assert steady.exit_code == 0
+    assert gh.writes == 0
+    assert len(gh.requests) <= 2
+
+
+def test_dry_run_makes_no_write_request(tmp_path: Path, gh: FakeGitHub) -> None:
+    write_roundtable(tmp_path, {SOON: [("alice", 0), ("bob", 1, True)]})
+    gh.add_collaborator("bob")
+    gh.add_invitation("alice", expired=True)
+
+    result = p2p(tmp_path, "participants", "sync", "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^remove +bob +cancelled for ", result.stdout, re.MULTILINE)
+    assert re.search(
+        r"^reinvite +alice +accepted #1 for .*, invitation of .* expired$", result.stdout, re.MULTILINE
+    )
+    assert gh.writes == 0
+    assert all(method == "GET" for method, _ in gh.requests)
+
+
+def test_invitation_limit_stops_inviting_and_the_next_day_continues(tmp_path: Path, gh: FakeGitHub) -> None:
+    write_roundtable(
+        tmp_path, {SOON: [("zed", 0, True), ("alice", 1), ("bob", 2), ("carol", 3), ("dave", 4)]}, capacity=4
+    )
+    gh.add_collaborator("zed")
+    gh.invitation_limit = 2  # as if 48 of GitHub's 50 had been sent today
+
+    limited = p2p(tmp_path, "participants", "sync")
+
+    assert limited.exit_code == 1
+    assert done(limited) == ["remove zed", "invite alice", "invite bob"]
+    assert "GitHub refuses more invitations for now" in limited.stderr
+    assert "2 invitations left to send" in limited.stderr
+    assert re.search(r"again after \d{4}-\d\d-\d\d \d\d:\d\d M[SD]T", limited.stderr)
+    assert TOKEN not in limited.output
+    assert "zed" not in {login.casefold() for login in gh.collaborators}
+    assert sorted(i.login for i in gh.invitations) == ["alice", "bob"]
+
+    gh.advance(timedelta(hours=24, minutes=1))
+    gh.reset_counts()
+    resumed = p2p(tmp_path, "participants", "sync")
+
+    assert resumed.exit_code == 0, resumed.output
+    assert done(resumed) == ["invite carol", "invite dave"]
+    assert sorted(i.login for i in gh.invitations) == ["alice", "bob", "carol", "dave"]
+
+
+def test_a_run_interrupted_half_way_converges_on_the_next_without_duplicates(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    write_roundtable(tmp_path, {SOON: line("alice", "bob", "carol", "dave", "erin", "fay")}, capacity=6)
+    # The third write is applied by GitHub, but the answer is lost: a 502 after the fact.
+    gh.fail_next("PUT", r"/collaborators/carol$", status=502, after_apply=True, times=10)
+
+    interrupted = p2p(tmp_path, "participants", "sync")
+
+    assert interrupted.exit_code == 1
+    assert done(interrupted) == ["invite alice", "invite bob"]
+    assert "invite carol failed (2 of 6 changes made before it stay made): GitHub answered 502" in (
+        interrupted.stderr
+    )
+    assert "run again" in interrupted.stderr
+    assert "Traceback" not in interrupted.output
+    assert gh.invitation_for("carol") is not None  # GitHub did apply it
+
+    gh.reset_counts()
+    again = p2p(tmp_path, "participants", "sync")
+
+    assert again.exit_code == 0, again.output
+    assert done(again) == ["invite dave", "invite erin", "invite fay"]
+    assert sorted(i.login for i in gh.invitations) == ["alice", "bob", "carol", "dave", "erin", "fay"]
+    assert sent_invitations(gh) == Counter({"dave": 1, "erin": 1, "fay": 1})
+
+    gh.reset_counts()
+    assert p2p(tmp_path, "participants", "sync").exit_code == 0
+    assert gh.writes == 0
+
+
+def test_the_guard_applies_nothing_then_force_lets_it_through(tmp_path: Path, gh: FakeGitHub) -> None:
+    people = [f"p{n}" for n in range(6)]
+    write_roundtable(tmp_path, {SOON: [(p, n, n < 3) for n, p in enumerate(people)]}, capacity=6)
+    for login in people:
+        gh.add_collaborator(login)
+
+    refused = p2p(tmp_path, "participants", "sync")
+
+    assert refused.exit_code == 1
+    assert "withdraw access from 3 of the 6 managed people" in refused.stderr
+    assert gh.writes == 0
+
+    forced = p2p(tmp_path, "participants", "sync", "--force")
+
+    assert forced.exit_code == 0, forced.output
+    assert done(forced) == ["remove p0", "remove p1", "remove p2"]
+    assert set(gh.collaborators) == {"olga", "p2p-bot", *people[3:]}
+
+
+def test_personal_repository_note(tmp_path: Path) -> None:
+    write_roundtable(tmp_path, {SOON: line("alice")})
+    with FakeGitHub(REPOSITORY, owner_is_organization=False, now=datetime.now(UTC)) as gh:
+        gh.add_collaborator("olga")
+        result = p2p(tmp_path, "participants", "sync")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.count("note: the repository belongs to a personal account") == 1
+        assert [i.permission for i in gh.invitations] == ["write"]
+
+
+def test_status_reads_github_when_a_token_is_set(tmp_path: Path, gh: FakeGitHub) -> None:
+    write_roundtable(
+        tmp_path, {SOON: [("alice", 0), ("bob", 1), ("carol", 2), ("dave", 3, True)]}, capacity=2
+    )
+    gh.add_collaborator("Alice")
+    gh.add_invitation("carol")
+    gh.add_invitation("bob", created_at=gh.now - timedelta(days=8))
+
+    text = p2p(tmp_path, "participants", "status")
+    as_json = p2p(tmp_path, "participants", "status", "--json")
+
+    assert text.exit_code == 0, text.output
+    assert "invite expired (sent " in text.stdout
+    assert "collaborator" in text.stdout
+    assert json.loads(as_json.stdout)["registrations"] == [
+        {
+            "github": "alice",
+            "name": None,
+            "registered": "2026-01-05T09:00:00+00:00",
+            "seat": "accepted",
+            "position": 1,
+            "access": "collaborator",
+        },
+        {
+            "github": "bob",
+            "name": None,
+            "registered": "2026-01-05T09:01:00+00:00",
+            "seat": "accepted",
+            "position": 2,
+            "access": "invite-expired",
+        },
+        {
+            "github": "carol",
+            "name": None,
+            "registered": "2026-01-05T09:02:00+00:00",
+            "seat": "waitlisted",
+            "position": 1,
+            "access": "invited",
+        },
+        {
+            "github": "dave",
+            "name": None,
+            "registered": "2026-01-05T09:03:00+00:00",
+            "seat": "cancelled",
+            "position": None,
+            "access": "none",
+        },
+    ]
+    assert gh.writes == 0
+
+
+def test_a_refused_token_is_one_clear_error_without_the_token(tmp_path: Path, gh: FakeGitHub) -> None:
+    write_roundtable(tmp_path, {SOON: line("alice")})
+    gh.token_invalid()
+
+    result = p2p(tmp_path, "participants", "sync")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ")
+    assert TOKEN not in result.output
+    assert "Traceback" not in result.output

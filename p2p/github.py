@@ -473,8 +473,11 @@ class GitHubRepository:
         for node in event:
             chosen[int(node["number"])] = self._issue(node, action=action)
         for node in proposals:
+            names = [str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if n]
+            if int(node["number"]) in chosen or any(name.startswith("event:") for name in names):
+                continue  # an event's topic, not a new proposal
             issue = self._issue(node, action=action)
-            if issue.number not in chosen and not issue.event_ids():
+            if not issue.event_ids():
                 chosen[issue.number] = issue
         return TopicState(
             viewer=viewer,

@@ -811,7 +811,7 @@ class FakeGitHub:
         if fault is not None:
             fault.times -= 1
             if fault.kind == "rate":
-                return self._encode(*self._rate_limited(fault))
+                return self._encode(*self._rate_limited(fault, graphql=is_graphql))
             if fault.after_apply:
                 self._handle(method, path, query, body, is_graphql, document)
             if fault.kind == "reset":
@@ -854,12 +854,17 @@ class FakeGitHub:
             return status, out, ""
         return status, out, json.dumps(body)
 
-    def _rate_limited(self, fault: _Fault) -> Reply:
+    def _rate_limited(self, fault: _Fault, *, graphql: bool) -> Reply:
         # "Rate limits for the REST API" (GitHub Docs): primary -> 403/429 with
         # x-ratelimit-remaining 0 and x-ratelimit-reset; secondary -> 403/429 with a message
         # naming the secondary rate limit and, sometimes, retry-after.
         if fault.rate == "primary":
             headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + 60)}
+            if graphql:
+                # The GraphQL API answers 200 with an error of type RATE_LIMITED ("Rate limits
+                # and node limits for the GraphQL API", GitHub Docs).
+                error = {"type": "RATE_LIMITED", "message": "API rate limit already exceeded for user ID 1."}
+                return 200, {**headers, "X-RateLimit-Resource": "graphql"}, {"errors": [error]}
             return _HTTPError(403, MESSAGES["primary"], headers=headers, docs=DOCS["primary"]).reply()
         headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
         return _HTTPError(403, MESSAGES["secondary"], headers=headers, docs=DOCS["secondary"]).reply()

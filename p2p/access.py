@@ -4,6 +4,11 @@ Desired = organizers, accepted participants of every event that has not ended an
 `after_event: keep`, accepted participants of past events. Only *managed* people (those in
 some event's participants, organizers aside) are ever uninvited or removed.
 
+The removal guard counts the people a run would take access from: collaborators removed and
+live invitations withdrawn (SPEC 4.2 measures against the managed people who hold either),
+except routine ones, whose event has ended under `after_event: revoke`. Expired invitations
+withdraw nothing and are only tidied away.
+
 Seats per event: a person counts against an event's capacity when they are on its roster and
 hold access or a live invitation that nothing else explains (an organizer, or an accepted seat
 at another event that grants access). Cancelling and removing come before inviting, so that
@@ -12,8 +17,8 @@ count never exceeds the capacity at any step of a plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -173,7 +178,7 @@ class AccessPlan:
     guard_tripped: bool = False
     guard_reason: str = ""
     notes: tuple[str, ...] = ()
-    withdrawn: tuple[str, ...] = field(default=())  # counted by the guard
+    withdrawn: tuple[str, ...] = ()  # counted by the guard
     holders: int = 0  # managed people holding access or a live invitation
 
     @property
@@ -256,9 +261,17 @@ def roster(roundtable: Roundtable, now: datetime) -> Roster:
     return Roster(desired, standings, organizers)
 
 
-def _is_routine(standings: Iterable[Standing], after_event: str) -> bool:
-    """Losing access because one's event has ended, under `after_event: revoke`."""
-    return after_event == "revoke" and any(s.ended and s.seat.kind == "accepted" for s in standings)
+def _is_routine(standings: Sequence[Standing], after_event: str) -> bool:
+    """Losing access because one's event has ended, under `after_event: revoke`.
+
+    Someone who also cancelled for an event still ahead loses access through that
+    cancellation, which the guard counts (a mass cancellation is what it is there for).
+    """
+    return (
+        after_event == "revoke"
+        and any(s.ended and s.seat.kind == "accepted" for s in standings)
+        and not any(not s.ended and s.seat.kind == "cancelled" for s in standings)
+    )
 
 
 def _why_not(standings: list[Standing]) -> str:

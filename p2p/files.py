@@ -752,10 +752,10 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 
 @contextmanager
-def file_lock(path: Path, *, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def file_lock(path: Path, *, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock for editing `path` (a sibling `.NAME.lock`, removed afterwards)."""
     lock_path = path.with_name(f".{path.name}.lock")
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
     while True:
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -810,7 +810,7 @@ def _round_trip(*, mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML
     return yaml
 
 
-_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (2, 3, 1), (3, 5, 2))
+_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (4, 8, 4), (4, 6, 2), (2, 3, 1), (3, 5, 2))
 
 
 def _dump(yaml: YAML, data: Any) -> str:
@@ -863,6 +863,10 @@ def merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> list[str
             result.extend(t_chunk)
         elif t_chunk == b_chunk:
             result.extend(o_chunk)
+        elif len(b_chunk) == len(o_chunk) == len(t_chunk):  # line for line: each line merges alone
+            result.extend(
+                t if o == b else o if t == b else t for b, o, t in zip(b_chunk, o_chunk, t_chunk, strict=True)
+            )
         else:  # both differ: the edit wins in this region
             result.extend(t_chunk)
         if k >= len(base):
@@ -926,11 +930,14 @@ def _set_key(mapping: CommentedMap, key: str, value: Any) -> None:
 class EventDocument:
     """An event file loaded for editing: changes keep comments, key order and quoting.
 
-    `get` returns the live value; the methods below change the document in the file's style.
+    `event` is the file as validated when the lock was taken (typed values, e.g. `registered`
+    as an aware datetime); `get` returns the live YAML value; the methods below change the
+    document in the file's style.
     """
 
-    def __init__(self, data: CommentedMap) -> None:
+    def __init__(self, data: CommentedMap, event: Event) -> None:
         self.data = data
+        self.event = event
 
     def get(self, key: str) -> Any:
         return self.data.get(key)
@@ -991,7 +998,9 @@ def _meaning(text: str) -> tuple[bool, Any]:
     return (False, None) if parsed is None else (True, parsed.data)
 
 
-def _edited_text(original: str, data: CommentedMap, change: Callable[[EventDocument], T]) -> tuple[str, T]:
+def _edited_text(
+    original: str, data: CommentedMap, event: Event, change: Callable[[EventDocument], T]
+) -> tuple[str, T]:
     """Apply `change` and return the new text, keeping every line of `original` the edit does not touch.
 
     The YAML library writes a whole document back in one style; a three-way merge of its
@@ -1000,7 +1009,7 @@ def _edited_text(original: str, data: CommentedMap, change: Callable[[EventDocum
     """
     styles = _yaml_styles(original, data)
     bases = [_dump(yaml, data) for yaml in styles]
-    result = change(EventDocument(data))
+    result = change(EventDocument(data, event))
     fallback: str | None = None
     for yaml, base in zip(styles, bases, strict=True):
         edited = _dump(yaml, data)
@@ -1025,9 +1034,9 @@ def edit_event(path: Path, change: Callable[[EventDocument], T]) -> T:
         original = _read(path, problems)
         problems.raise_if_any()
         assert original is not None  # noqa: S101
-        _check_event_text(original, path)
+        event = _check_event_text(original, path)
         data = _round_trip().load(original)
-        text, result = _edited_text(original, data, change)
+        text, result = _edited_text(original, data, event, change)
         try:
             _check_event_text(text, path)
         except InputErrors as failure:

@@ -8,8 +8,9 @@ from datetime import date as Date
 from pathlib import Path
 from typing import Any, get_args
 
-from p2p.errors import InputErrors, P2PError, UsageError
+from p2p.errors import InputErrors, NothingToDo, P2PError, UsageError
 from p2p.files import (
+    EVENTS_DIR,
     SETTINGS_FILE,
     SLUG,
     EventDocument,
@@ -75,13 +76,13 @@ def event_new(
     name = f"{day.isoformat()}-{slug}.yaml" if slug else f"{day.isoformat()}.yaml"
     path = folder / name
     same_day = [p for p in event_files(ws.root) if p.name[:10] == day.isoformat()]
-    if path.exists():
-        raise P2PError(f"{_shown(ws, path)} already exists")
     if same_day and slug is None:
         raise P2PError(
             f"{_shown(ws, same_day[0])} already holds an event on {day.isoformat()}: "
             "give --slug S for a second event that day (events/DATE-S.yaml)"
         )
+    if path.exists():
+        raise P2PError(f"{_shown(ws, path)} already exists")
     data: dict[str, Any] = {"date": day, "title": title.strip(), "format": format, "start": start}
     create_event_file(path, data)
     schema = ws.root / EVENT_SCHEMA_FILE
@@ -100,8 +101,9 @@ def _check_login(login: str) -> None:
 
 
 def _find(document: EventDocument, login: str) -> int | None:
-    for index, entry in enumerate(document.get("participants") or []):
-        if isinstance(entry, dict) and login_key(str(entry.get("github", ""))) == login_key(login):
+    """The index of LOGIN's registration in the file as it is now (under the edit lock)."""
+    for index, registration in enumerate(document.event.participants):
+        if login_key(registration.github) == login_key(login):
             return index
     return None
 
@@ -127,10 +129,21 @@ def _capacity(ws: Workspace, event: Event) -> int:
     return ws.roundtable().capacity(event)
 
 
+def _target(ws: Workspace, event: str | None) -> Event:
+    """The named event, or the next one; having none to edit is a failure, not nothing to do."""
+    try:
+        return ws.event(event)
+    except NothingToDo:
+        raise P2PError(
+            f"no upcoming event in {EVENTS_DIR}/: create one with `p2p event new DATE --title T` "
+            "or name an event with --event"
+        ) from None
+
+
 def participants_add(ws: Workspace, *, login: str, event: str | None, name: str | None) -> int:
     """Register LOGIN now, at the back of the line; un-cancel a cancelled registration."""
     _check_login(login)
-    target = ws.event(event)
+    target = _target(ws, event)
     path = ws.event_path(target)
     registered = ws.now.astimezone(ws.roundtable().settings.zone).replace(microsecond=0)
 
@@ -143,13 +156,24 @@ def participants_add(ws: Workspace, *, login: str, event: str | None, name: str 
             entry["registered"] = registered
             document.append("participants", entry)
             return "registered"
-        current = document.get("participants")[index]
-        if current.get("cancelled") is not True:
+        registrations = document.event.participants
+        current = registrations[index]
+        if not current.cancelled:
             raise P2PError(
-                f"{current.get('github')} is already registered for {target.id} "
-                f"(since {current.get('registered')}); nothing changed"
+                f"{current.github} is already registered for {target.id} "
+                f"(since {current.registered.isoformat()}); nothing changed"
             )
-        # Back of the line: the new time orders the seat; the entry keeps its place in the file.
+        # Back of the line: the new time orders the seat, and the entry keeps its place in the
+        # file, unless someone registered in the same second after it: ties go by file order.
+        later = [r for r in registrations[index + 1 :] if not r.cancelled and r.registered >= registered]
+        if later:
+            again: dict[str, Any] = {"github": current.github}
+            if name or current.name:
+                again["name"] = name or current.name
+            again["registered"] = registered
+            document.remove("participants", index)
+            document.append("participants", again)
+            return "registered again"
         document.set_item_field("participants", index, "registered", registered)
         document.set_item_field("participants", index, "cancelled", False)
         if name:
@@ -167,7 +191,7 @@ def participants_add(ws: Workspace, *, login: str, event: str | None, name: str 
 def participants_cancel(ws: Workspace, *, login: str, event: str | None) -> int:
     """Cancel LOGIN's registration (the entry stays, marked cancelled); report who moves up."""
     _check_login(login)
-    target = ws.event(event)
+    target = _target(ws, event)
     path = ws.event_path(target)
     before = _seats(ws, target)
 
@@ -175,7 +199,7 @@ def participants_cancel(ws: Workspace, *, login: str, event: str | None) -> int:
         index = _find(document, login)
         if index is None:
             raise P2PError(f"{login} is not registered for {target.id}; nothing changed")
-        if document.get("participants")[index].get("cancelled") is True:
+        if document.event.participants[index].cancelled:
             return False
         document.set_item_field("participants", index, "cancelled", True)
         return True

@@ -233,21 +233,20 @@ class GitHubRepository:
                 if is_write:
                     self._last_write = self._clock()
             if isinstance(data, dict) and _graphql_rate_limited(data):
-                wait = self._reset_wait(headers)
+                wait = self._rate_limit_wait(headers, attempt)
                 if attempt < ATTEMPTS and wait <= LONGEST_WAIT:
                     self._wait(wait)
                     continue
-                raise self._error(
-                    GitHubError(f"GitHub's GraphQL rate limit is used up; {self._when(headers)}", status=200)
-                )
+                raise self._error(self._rate_limit_error(action, headers, 200))
             return headers, data
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _rate_limit_wait(self, headers: Mapping[str, Any], attempt: int) -> float:
         """Seconds to wait before retrying a rate-limit refusal.
 
-        "Rate limits for the REST API" (GitHub Docs): honour retry-after; else, with
-        x-ratelimit-remaining 0, wait until x-ratelimit-reset; else at least a minute, growing.
+        "Rate limits for the REST API" and "Rate limits and query limits for the GraphQL API"
+        (GitHub Docs): honour retry-after; else, with x-ratelimit-remaining 0, wait until
+        x-ratelimit-reset; else at least a minute, growing exponentially.
         """
         header = {k.lower(): str(v) for k, v in headers.items()}
         if header.get("retry-after", "").isdigit():
@@ -262,6 +261,12 @@ class GitHubRepository:
         if reset.isdigit():
             return max(int(reset) - self._wall(), 0.0) + 1.0
         return SECONDARY_WAIT
+
+    def _rate_limit_error(self, action: str, headers: Mapping[str, Any], status: int) -> GitHubError:
+        return GitHubError(
+            f"GitHub's rate limit stopped the run while trying to {action}: {self._when(headers)}",
+            status=status,
+        )
 
     @staticmethod
     def _when(headers: Mapping[str, Any]) -> str:
@@ -310,10 +315,7 @@ class GitHubRepository:
                 status=status,
             )
         elif _rate_limited(error):
-            made = GitHubError(
-                f"GitHub's rate limit stopped the run while trying to {action}: {self._when(headers)}",
-                status=status,
-            )
+            made = self._rate_limit_error(action, headers, status)
         elif status == 403:
             made = self._forbidden(
                 action, need, said or "Forbidden", headers.get("x-accepted-github-permissions")
@@ -824,9 +826,13 @@ def _invitation_limit(error: GithubException, action: str) -> bool:
 
 
 def _graphql_rate_limited(reply: Mapping[str, Any]) -> bool:
-    # The GraphQL API answers a used-up primary rate limit with HTTP 200 and an error of type
-    # RATE_LIMITED ("Rate limits and node limits for the GraphQL API", GitHub Docs).
-    return any(isinstance(e, dict) and e.get("type") == "RATE_LIMITED" for e in reply.get("errors") or [])
+    # The GraphQL API may answer a rate limit, primary or secondary, with HTTP 200 and an error
+    # ("Rate limits and query limits for the GraphQL API", GitHub Docs).
+    return any(
+        isinstance(e, dict)
+        and (e.get("type") == "RATE_LIMITED" or "rate limit" in str(e.get("message")).lower())
+        for e in reply.get("errors") or []
+    )
 
 
 def _time(text: str) -> datetime:

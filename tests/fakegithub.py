@@ -861,8 +861,8 @@ class FakeGitHub:
         if fault.rate == "primary":
             headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + 60)}
             if graphql:
-                # The GraphQL API answers 200 with an error of type RATE_LIMITED ("Rate limits
-                # and node limits for the GraphQL API", GitHub Docs).
+                # The GraphQL API answers 200 with an error, and x-ratelimit-remaining 0 ("Rate
+                # limits and query limits for the GraphQL API", GitHub Docs).
                 error = {"type": "RATE_LIMITED", "message": "API rate limit already exceeded for user ID 1."}
                 return 200, {**headers, "X-RateLimit-Resource": "graphql"}, {"errors": [error]}
             return _HTTPError(403, MESSAGES["primary"], headers=headers, docs=DOCS["primary"]).reply()

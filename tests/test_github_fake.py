@@ -1,0 +1,137 @@
+"""The fake GitHub itself behaves like GitHub where the toolkit relies on it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from tests.fakegithub import EPOCH, FakeGitHub, fake_github
+
+__all__ = ["fake_github"]  # the fixture, used below
+
+API = "https://api.github.com"
+REPO = f"{API}/repos/profiq/peer-to-peer"
+AUTH = {"Authorization": "token test"}
+
+
+def graphql(query: str, **variables: Any) -> Any:
+    reply = requests.post(
+        f"{API}/graphql", json={"query": query, "variables": variables}, headers=AUTH, timeout=5
+    )
+    assert reply.status_code == 200
+    return reply.json()
+
+
+def test_put_collaborator_answers_201_with_an_invitation_then_204_for_a_collaborator(
+    fake_github: FakeGitHub,
+) -> None:
+    fake_github.add_collaborator("bob")
+
+    invited = requests.put(
+        f"{REPO}/collaborators/alice", json={"permission": "push"}, headers=AUTH, timeout=5
+    )
+    again = requests.put(f"{REPO}/collaborators/alice", json={"permission": "push"}, headers=AUTH, timeout=5)
+    member = requests.put(f"{REPO}/collaborators/bob", json={"permission": "triage"}, headers=AUTH, timeout=5)
+
+    assert invited.status_code == 201
+    body = invited.json()
+    assert (body["invitee"]["login"], body["permissions"], body["expired"]) == ("alice", "write", False)
+    assert again.status_code == 201 and again.json()["id"] == body["id"]  # the pending one, not a second
+    assert (member.status_code, member.text) == (204, "")
+    assert fake_github.writes == 3 and len(fake_github.invitations) == 1
+
+
+def test_invitations_expire_after_seven_days(fake_github: FakeGitHub) -> None:
+    fake_github.add_invitation("alice", created_at=EPOCH)
+
+    fake_github.advance(timedelta(days=6, hours=23))
+    assert not fake_github.invitations[0].expired
+    fake_github.advance(timedelta(hours=1))
+    listed = requests.get(f"{REPO}/invitations", headers=AUTH, timeout=5).json()
+
+    assert [(i["invitee"]["login"], i["expired"]) for i in listed] == [("alice", True)]
+
+
+def test_lists_are_paginated_with_a_link_header(fake_github: FakeGitHub) -> None:
+    for n in range(64):
+        fake_github.add_collaborator(f"user{n}")  # and the token's own user: 65
+
+    first = requests.get(f"{REPO}/collaborators", headers=AUTH, timeout=5)
+    second = requests.get(first.links["next"]["url"], params={"per_page": 30}, headers=AUTH, timeout=5)
+    last = requests.get(first.links["last"]["url"], headers=AUTH, timeout=5)
+
+    assert len(first.json()) == 30  # GitHub's default page
+    assert "/repositories/1296269/collaborators" in first.links["next"]["url"]
+    assert len(second.json()) == 30
+    assert len(last.json()) == 5 and "next" not in last.links
+
+
+def test_labels_are_created_when_added_to_an_issue(fake_github: FakeGitHub) -> None:
+    number = fake_github.add_issue("Hiring")
+
+    reply = requests.post(
+        f"{REPO}/issues/{number}/labels", json={"labels": ["event:x"]}, headers=AUTH, timeout=5
+    )
+
+    assert reply.status_code == 200 and [label["name"] for label in reply.json()] == ["event:x"]
+    assert fake_github.labels == ["event:x"]
+
+
+def test_an_unknown_request_is_a_loud_404_never_the_network(fake_github: FakeGitHub) -> None:
+    unknown = requests.get(f"{REPO}/pulls", headers=AUTH, timeout=5)
+    elsewhere = requests.get("https://example.com/", timeout=5)
+
+    assert (unknown.status_code, elsewhere.status_code) == (404, 404)
+    assert [method for method, _ in fake_github.unhandled] == ["GET", "GET"]
+
+
+def test_graphql_errors_come_in_a_200_answer(fake_github: FakeGitHub) -> None:
+    unknown_field = graphql("query { viewer { nickname } }")
+    unbounded = graphql(
+        'query { repository(owner: "profiq", name: "peer-to-peer") { issues { totalCount } } }'
+    )
+    missing = graphql('query { repository(owner: "profiq", name: "nope") { id } }')
+
+    assert "nickname" in unknown_field["errors"][0]["message"]
+    assert unbounded["errors"][0]["type"] == "MISSING_PAGINATION_BOUNDARIES"
+    assert (missing["errors"][0]["type"], missing["data"]) == ("NOT_FOUND", {"repository": None})
+    assert fake_github.reads == 3 and fake_github.writes == 0
+
+
+def test_adding_an_issue_twice_to_a_board_returns_the_existing_item(fake_github: FakeGitHub) -> None:
+    project = fake_github.add_project(1)
+    number = fake_github.add_issue("Hiring")
+    issue = fake_github.issues[number].node_id
+    mutation = """mutation($p: ID!, $c: ID!) {
+      addProjectV2ItemById(input: {projectId: $p, contentId: $c}) { item { id } }
+    }"""
+
+    first = graphql(mutation, p=project, c=issue)["data"]["addProjectV2ItemById"]["item"]["id"]
+    second = graphql(mutation, p=project, c=issue)["data"]["addProjectV2ItemById"]["item"]["id"]
+
+    assert first == second and len(fake_github.project(1).items) == 1
+    assert fake_github.writes == 2  # mutations are writes
+
+
+def test_a_denied_permission_is_a_403_naming_it(fake_github: FakeGitHub) -> None:
+    fake_github.deny("administration")
+
+    reply = requests.get(f"{REPO}/collaborators", headers=AUTH, timeout=5)
+
+    assert reply.status_code == 403
+    assert reply.headers["X-Accepted-GitHub-Permissions"] == "administration=read"
+
+
+def test_a_fault_after_apply_changes_the_state_and_still_fails(fake_github: FakeGitHub) -> None:
+    fake_github.fail_next("POST", r"/issues$", 502)
+    fake_github.reset_next("POST", r"/issues$", after_apply=False)
+
+    failed = requests.post(f"{REPO}/issues", json={"title": "Hiring"}, headers=AUTH, timeout=5)
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{REPO}/issues", json={"title": "Again"}, headers=AUTH, timeout=5)
+
+    assert failed.status_code == 502
+    assert [i.title for i in fake_github.issues.values()] == ["Hiring"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import fcntl
 import io
@@ -1047,7 +1048,11 @@ def edit_event(path: Path, change: Callable[[EventDocument], T]) -> T:
                 ]
             ) from None
         if text != original:
-            write_text_atomic(path, text)
+            # Write back in the file's own line endings and byte-order mark.
+            raw = path.read_bytes()
+            newline = "\r\n" if b"\r\n" in raw else "\n"
+            mark = "\ufeff" if raw.startswith(codecs.BOM_UTF8) else ""
+            write_text_atomic(path, mark + text.replace("\n", newline))
         return result
 
 

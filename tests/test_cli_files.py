@@ -211,3 +211,13 @@ def test_participants_add_refuses_to_edit_an_invalid_roundtable(repo: Path) -> N
     code, out, err = run(repo, "participants", "add", "alice")
     assert (code, out) == (1, "")
     assert err == "error: events/2099-05-15.yaml:4: unknown key `locaton`: did you mean `location`?\n"
+
+
+def test_event_new_outside_a_roundtable(tmp_path: Path) -> None:
+    code, out, err = run(tmp_path, "event", "new", "2099-05-15", "--title", "T")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: no p2p.yaml in {tmp_path}: this is no roundtable repository "
+        "(run `p2p init`, or point --repo-dir at the repository)\n"
+    )
+    assert not (tmp_path / "events").exists()

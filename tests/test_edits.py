@@ -450,3 +450,12 @@ def test_a_held_lock_makes_a_second_edit_fail_cleanly(
     with file_lock(path), pytest.raises(P2PError, match="being edited by another p2p command"):
         edit_event(path, lambda d: d.set("notes", "x"))
     assert path.read_text() == SMALL
+
+
+def test_line_endings_and_byte_order_mark_are_kept(tmp_path: Path) -> None:
+    path = roundtable(tmp_path, "")
+    path.write_bytes(b"\xef\xbb\xbf" + SMALL.replace("\n", "\r\n").encode())
+    edit_event(path, lambda d: d.set("notes", "changed"))
+    assert path.read_bytes() == b"\xef\xbb\xbf" + SMALL.replace("notes: n", "notes: changed").replace(
+        "\n", "\r\n"
+    ).encode("utf-8")

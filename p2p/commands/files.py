@@ -72,9 +72,13 @@ def event_new(
         raise UsageError(f"--start {start!r} is not a time written HH:MM (24-hour), like 17:00")
     if slug is not None and not SLUG.match(slug):
         raise UsageError(f"--slug {slug!r}: use lowercase letters, digits and single hyphens, like evening")
-    folder = ws.events_dir
+    if not ws.settings_path.exists():
+        raise P2PError(
+            f"no {SETTINGS_FILE} in {ws.root}: this is no roundtable repository "
+            "(run `p2p init`, or point --repo-dir at the repository)"
+        )
     name = f"{day.isoformat()}-{slug}.yaml" if slug else f"{day.isoformat()}.yaml"
-    path = folder / name
+    path = ws.events_dir / name
     same_day = [p for p in event_files(ws.root) if p.name[:10] == day.isoformat()]
     if same_day and slug is None:
         raise P2PError(

@@ -53,6 +53,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 # Items of these lists are written one per line in flow style: `- {issue: 12, title: "...", votes: 7}`.
 FLOW_ITEM_LISTS = frozenset({"agenda", "takeaways"})
+# Items of these lists that hold only this key are written as a plain string.
+STRING_ITEM_LISTS = {"takeaways": "text", "topics": "title"}
 
 Loc = tuple[str | int, ...]
 T = TypeVar("T")
@@ -945,7 +947,12 @@ class EventDocument:
 
     def set(self, key: str, value: Any) -> None:
         """Replace a top-level key's value in place, or append the key at the end."""
-        self.data[key] = _to_yaml(value, key=key)
+        if isinstance(value, list | tuple):
+            items = CommentedSeq([self._item(key, item) for item in value])
+            items.fa.set_block_style()
+            self.data[key] = items
+        else:
+            self.data[key] = _to_yaml(value, key=key)
 
     def delete(self, key: str) -> None:
         """Remove a top-level key, if present."""
@@ -965,7 +972,12 @@ class EventDocument:
         return value
 
     def _item(self, key: str, item: Any) -> Any:
-        return _to_yaml(item, flow=key in FLOW_ITEM_LISTS and isinstance(item, Mapping | BaseModel))
+        if isinstance(item, BaseModel):
+            item = item.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
+        # A takeaway or a seeded topic that is only its text is written as a plain string.
+        if isinstance(item, Mapping) and key in STRING_ITEM_LISTS and list(item) == [STRING_ITEM_LISTS[key]]:
+            item = item[STRING_ITEM_LISTS[key]]
+        return _to_yaml(item, flow=key in FLOW_ITEM_LISTS and isinstance(item, Mapping))
 
     def append(self, key: str, item: Any) -> None:
         """Append an item to a top-level list, creating the list if missing."""

@@ -24,6 +24,7 @@ from p2p.files import (
     merge_lines,
     write_text_atomic,
 )
+from p2p.models import AgendaItem, SeededTopic, Takeaway
 from p2p.workspace import Workspace
 
 DENVER = timezone(timedelta(hours=-6))
@@ -251,6 +252,23 @@ def test_get_returns_the_live_values(tmp_path: Path) -> None:
             SMALL.replace('agenda:\n  - {issue: 3, title: "Old", votes: 1}\n', "agenda: []\n"),
         ),
         (lambda d: d.delete("notes"), SMALL.replace("notes: n\n", "")),
+        (
+            lambda d: d.append("takeaways", Takeaway(text="Plain: text")),
+            SMALL.replace(
+                "  - Pair QA with product early.   # ours\n",
+                "  - Pair QA with product early.   # ours\n  - 'Plain: text'\n",
+            ),
+        ),
+        (
+            lambda d: d.set(
+                "topics", [SeededTopic(title="Vendors"), {"title": "Hiring", "description": "How?"}]
+            ),
+            SMALL + "topics:\n  - Vendors\n  - title: Hiring\n    description: How?\n",
+        ),
+        (
+            lambda d: d.set("agenda", [AgendaItem(issue=5, title="Ünïcode ✓", votes=0)]),
+            SMALL.replace('{issue: 3, title: "Old", votes: 1}', '{issue: 5, title: "Ünïcode ✓", votes: 0}'),
+        ),
     ],
     ids=[
         "set replaces in place",
@@ -265,6 +283,9 @@ def test_get_returns_the_live_values(tmp_path: Path) -> None:
         "replace an item",
         "remove the last item",
         "delete a key",
+        "a takeaway that is only text is a string",
+        "topics from models",
+        "agenda from models",
     ],
 )
 def test_event_document_methods(tmp_path: Path, change: Any, expected: str) -> None:

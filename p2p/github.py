@@ -457,7 +457,7 @@ class GitHubRepository:
         while pending:
             flags = {flag: part in pending for flag, part in parts.items()}
             data = self._graphql("topics", {**variables, **flags}, action=action, need="issues")
-            viewer = viewer or str((data.get("viewer") or {}).get("login") or "")
+            viewer = viewer or (_login(data.get("viewer")) or "")
             repository = data.get("repository") or {}
             for part in list(pending):
                 page = repository.get(part) or {}
@@ -840,13 +840,15 @@ def _time(text: str) -> datetime:
 
 
 def _login(actor: Mapping[str, Any] | None) -> str | None:
-    """An actor's login as REST shows it: GraphQL names a Bot without its "[bot]" suffix."""
+    """An actor's login in one form for every answer: a GitHub App's bot without "[bot]".
+
+    GraphQL names a Bot "name" where REST says "name[bot]", and the viewer of an App's token
+    is "name[bot]": without the suffix, the toolkit's own issues compare equal to the viewer
+    (a human login cannot hold brackets).
+    """
     if not actor or not actor.get("login"):
         return None
-    login = str(actor["login"])
-    if actor.get("__typename") == "Bot" and not login.endswith("[bot]"):
-        login += "[bot]"
-    return login
+    return str(actor["login"]).removesuffix("[bot]")
 
 
 def _thumbs_up(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -887,7 +889,7 @@ def _rest_issue(data: Mapping[str, Any]) -> Issue:
         body=str(data.get("body") or ""),
         state="closed" if data.get("state") == "closed" else "open",
         state_reason=reason,
-        author=str((data.get("user") or {}).get("login") or "") or None,
+        author=_login(data.get("user")),
         labels=tuple(str(label["name"]) for label in data.get("labels") or []),
         url=str(data.get("html_url") or ""),
     )

@@ -120,7 +120,7 @@ def test_read_topics_reads_issues_labels_state_and_thumbs_up_in_one_request(
     assert first.node_id == gh.issues[hiring].node_id
     assert first.url.endswith(f"/issues/{hiring}")
     assert [(r.login, r.is_bot, r.created_at) for r in first.reactions] == [
-        ("dependabot[bot]", True, EPOCH + timedelta(minutes=1)),
+        ("dependabot", True, EPOCH + timedelta(minutes=1)),
         ("bob", False, EPOCH + timedelta(minutes=3)),
     ]
     assert (topics.issues[1].state, topics.issues[1].state_reason, topics.issues[1].withdrawn) == (
@@ -131,6 +131,15 @@ def test_read_topics_reads_issues_labels_state_and_thumbs_up_in_one_request(
     assert [r.login for r in topics.issues[2].reactions] == ["alice"]
     assert set(topics.labels) >= {"topic", LABEL, "bug", "event:2026-04-01"}
     assert gh.requests == [("POST", "/graphql")]
+
+
+def test_the_issues_of_an_app_token_are_authored_by_the_viewer() -> None:
+    # GraphQL says "p2p-app" where REST and the viewer say "p2p-app[bot]": one form for all.
+    with FakeGitHub(REPOSITORY, viewer="p2p-app[bot]"):
+        port = adapter()
+        created = port.create_issue("Hiring", "", ["topic", LABEL])
+        topics = port.read_topics(EVENT)
+    assert created.author == topics.viewer == topics.issues[0].author == "p2p-app"
 
 
 def test_reading_100_topics_with_their_votes_takes_one_graphql_request(
@@ -181,7 +190,7 @@ def test_read_comments_reads_up_to_100_issues_in_one_request(gh: FakeGitHub, por
     assert len(comments) == 100
     assert comments[0].id == ids[numbers[0]]
     assert (comments[1].author, comments[1].is_bot, comments[1].body) == (
-        "github-actions[bot]",
+        "github-actions",
         True,
         "Automated",
     )

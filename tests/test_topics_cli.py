@@ -123,6 +123,9 @@ class SandboxWorld:
     def issues(self) -> list[tuple[int, str, str, tuple[str, ...]]]:
         return [(i.number, i.title, i.author or "", i.labels) for i in self.open().issues]
 
+    def labels(self) -> list[str]:
+        return list(self.open().labels)
+
     def board(self) -> list[tuple[int | None, dict[str, str | float]]]:
         board = self.open().board
         assert board is not None
@@ -171,6 +174,9 @@ class FakeWorld:
 
     def issues(self) -> list[tuple[int, str, str, tuple[str, ...]]]:
         return [(n, i.title, i.author, tuple(i.labels)) for n, i in sorted(self.fake.issues.items())]
+
+    def labels(self) -> list[str]:
+        return self.fake.labels
 
     def board(self) -> list[tuple[int | None, dict[str, str | float]]]:
         return [(row.issue, dict(row.values)) for row in self.fake.project(1).items]
@@ -404,3 +410,36 @@ def test_an_unknown_board_is_a_clear_error(roundtable: Roundtable) -> None:
     assert setup.code == 1
     assert "acme has no Projects board #7" in setup.stderr
     assert "Traceback" not in setup.stderr + setup.stdout
+
+
+def test_board_setup_keeps_the_status_items_hold(roundtable: Roundtable) -> None:
+    world = roundtable.world
+    number = world.add_issue("Parked", labels=["topic"], author="alice")
+    if isinstance(world, SandboxWorld):
+        sandbox = world.open()
+        board = sandbox.board
+        assert board is not None
+        status = board.field("Status")
+        assert status is not None
+        sandbox.set_field(board, sandbox.add_item(board, sandbox.issues[0]), status, "Todo")
+        sandbox.close()
+    else:
+        world.fake.add_board_item(1, number, Status="Todo")
+    first = roundtable.converges("board", "setup")
+    # GitHub gives every option a new id when the options are set, which clears the items'
+    # values: the one card that held "Todo" gets it back (the sandbox keeps ids: no rewrite).
+    assert first.writes == (3 if isinstance(world, SandboxWorld) else 4)
+    assert world.board() == [(number, {"Status": "Todo"})]
+    assert "(1 item(s) keep their Status)" in first.stdout
+    assert "Status keeps its other options: Todo (1 item(s)), In Progress, Done" in first.stdout
+
+
+def test_topics_sync_creates_the_event_label(roundtable: Roundtable) -> None:
+    roundtable.event_file.write_text(re.sub(r"topics:\n(  - .*\n|    .*\n)*", "", EVENT), encoding="utf-8")
+    world = roundtable.world
+    proposal = world.add_issue("On-call", labels=["topic"], author="bob")
+    assert f"event:{E}" not in world.labels()
+    first = roundtable.converges("topics", "sync")
+    assert f"#{proposal} event:{E}" in first.stdout
+    assert f"event:{E}" in world.labels()
+    assert world.issues() == [(proposal, "On-call", "bob", ("topic", f"event:{E}"))]

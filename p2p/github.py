@@ -279,7 +279,7 @@ class GitHubRepository:
 
     def _error(self, error: GitHubError) -> GitHubError:
         """The error with the token scrubbed from its message, whatever GitHub echoed."""
-        if self._token and self._token in error.message:
+        if len(self._token) >= 8 and self._token in error.message:
             cleaned = error.message.replace(self._token, "***")
             return type(error)(cleaned, status=error.status)
         return error
@@ -578,7 +578,8 @@ class GitHubRepository:
                 if not info.get("hasNextPage"):
                     break
                 after = str(info.get("endCursor"))
-        return tuple(comment for number in wanted for comment in found.get(number, []))
+        # Oldest first: GitHub numbers comments in the order they were made.
+        return tuple(sorted((c for number in wanted for c in found.get(number, [])), key=lambda c: c.id))
 
     def read_board(self, number: int) -> Board | None:
         variables: dict[str, Any] = {"owner": self.owner, "number": number, "withFields": True}
@@ -670,16 +671,12 @@ class GitHubRepository:
         return _invitation(data) if isinstance(data, dict) and data.get("invitee") else None
 
     def cancel_invitation(self, invitation_id: int) -> None:
-        try:
-            self._send(
-                "DELETE",
-                f"{self._base}/invitations/{invitation_id}",
-                action=f"cancel invitation {invitation_id}",
-                need="administration",
-            )
-        except GitHubError as error:
-            if error.status != 404:  # already gone: the goal is reached
-                raise
+        self._send(
+            "DELETE",
+            f"{self._base}/invitations/{invitation_id}",
+            action=f"cancel invitation {invitation_id}",
+            need="administration",
+        )
 
     def remove_collaborator(self, login: str) -> None:
         self._send(

@@ -480,6 +480,10 @@ class FakeGitHub:
         self._sent.append(invitation.created_at)
         return invitation.id
 
+    def remove_collaborator(self, login: str) -> None:
+        """Someone's access ends outside the toolkit (they left, an admin removed them)."""
+        self._collaborators.pop(login.casefold(), None)
+
     def accept_invitation(self, login: str) -> None:
         """The invitee accepts: the pending invitation becomes a collaborator."""
         for invitation in list(self._invitations.values()):
@@ -1206,7 +1210,15 @@ class FakeGitHub:
         return 201, {}, self._invitation_json(invitation)
 
     def _delete_collaborator(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
-        self._collaborators.pop(match["login"].casefold(), None)
+        # Removing a collaborator also cancels their outstanding invitations ("Remove a
+        # repository collaborator", GitHub Docs).
+        login = match["login"]
+        pending = self.invitation_for(login)
+        if pending is not None:
+            del self._invitations[pending.id]
+        elif login.casefold() not in self._collaborators:
+            raise _HTTPError(404, MESSAGES[404])
+        self._collaborators.pop(login.casefold(), None)
         return 204, {}, None
 
     def _list_invitations(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:

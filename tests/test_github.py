@@ -188,13 +188,9 @@ def test_read_comments_reads_up_to_100_issues_in_one_request(gh: FakeGitHub, por
 
     assert gh.requests == [("POST", "/graphql")]
     assert len(comments) == 100
-    assert comments[0].id == ids[numbers[0]]
-    assert (comments[1].author, comments[1].is_bot, comments[1].body) == (
-        "github-actions",
-        True,
-        "Automated",
-    )
-    assert comments[1].id == bot
+    assert [c.id for c in comments] == sorted(c.id for c in comments)  # oldest first
+    assert (comments[0].id, comments[0].issue) == (ids[numbers[0]], numbers[0])
+    assert (comments[-1].id, comments[-1].author, comments[-1].is_bot) == (bot, "github-actions", True)
     assert next(c for c in comments if c.issue == numbers[1]).body == "Takeaway: edited"
     assert all(c.issue != numbers[2] for c in comments)
 
@@ -308,11 +304,13 @@ def test_cancel_invitation_and_remove_collaborator(gh: FakeGitHub, port: GitHubR
     gh.add_collaborator("bob")
 
     port.cancel_invitation(invitation)
-    port.cancel_invitation(invitation)  # already gone: nothing left to do
     port.remove_collaborator("bob")
 
     assert gh.invitations == []
     assert "bob" not in gh.collaborators
+    with pytest.raises(GitHubError) as gone:
+        port.cancel_invitation(invitation)
+    assert gone.value.status == 404
 
 
 def test_create_issue_and_add_labels_create_missing_labels(gh: FakeGitHub, port: GitHubRepository) -> None:

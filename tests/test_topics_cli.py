@@ -443,3 +443,25 @@ def test_topics_sync_creates_the_event_label(roundtable: Roundtable) -> None:
     assert f"#{proposal} event:{E}" in first.stdout
     assert f"event:{E}" in world.labels()
     assert world.issues() == [(proposal, "On-call", "bob", ("topic", f"event:{E}"))]
+
+
+def test_a_run_that_fails_half_way_finishes_on_the_next_without_duplicates(tmp_path: Path) -> None:
+    pytest.importorskip("p2p.github")
+    (tmp_path / "events").mkdir()
+    (tmp_path / "p2p.yaml").write_text(SETTINGS, encoding="utf-8")
+    (tmp_path / "events" / f"{E}.yaml").write_text(EVENT, encoding="utf-8")
+    with FakeGitHub(REPOSITORY, now=T0) as fake:
+        roundtable = Roundtable(tmp_path, FakeWorld(fake))
+        assert roundtable.run("board", "setup").code == 0
+        # GitHub opens the first seeded issue, then answers 502: the run stops there.
+        fake.fail_next("POST", r"/issues$", 502, after_apply=True)
+        failed = roundtable.run("topics", "sync")
+        assert failed.code == 1
+        assert "Traceback" not in failed.stderr
+        assert "run the command again to finish" in failed.stderr
+        assert [i.title for i in fake.issues.values()] == ["Hiring"]
+
+        roundtable.converges("topics", "sync")
+        assert [i.title for i in fake.issues.values()] == ["Hiring", "Vendor contracts"]
+        assert sorted(row.issue or 0 for row in fake.project(1).items) == [1, 2]
+        assert all(row.values == {"Status": "To Discuss", "Event": E} for row in fake.project(1).items)

@@ -778,8 +778,9 @@ class GitHubRepository:
         return self._field((data.get("createProjectV2Field") or {}).get("projectV2Field") or {})
 
     def set_options(self, board: Board, field: BoardField, options: Sequence[str]) -> BoardField:
-        # The options sent replace the field's options, each with a new id (the input carries
-        # none): items lose the values they held, which the caller sets again.
+        # The options sent replace the field's options and GitHub gives every option a new id
+        # (UpdateProjectV2FieldInput in GitHub's GraphQL reference; langwatch/langwatch#3330):
+        # items lose the values they held, which the caller sets again. Colours are kept.
         kept = {o.name: self._options.get(o.id, NEW_OPTION) for o in field.options}
         data = self._graphql(
             "set_options",

@@ -1991,8 +1991,9 @@ class FakeGitHub:
                 target.name = data["name"]
             options = data.get("singleSelectOptions")
             if options:
-                # The options given replace the field's options outright, each with a new id: items
-                # lose the values they held (the input carries no option id to keep).
+                # The options given replace the field's options and every option gets a new id,
+                # so items lose their values (UpdateProjectV2FieldInput, GitHub's GraphQL
+                # reference; reported in langwatch/langwatch#3330).
                 target.options = [self._new_option(o["name"], o["color"], o["description"]) for o in options]
                 for item in project.items:
                     item.values.pop(target.id, None)

@@ -465,3 +465,29 @@ def test_a_run_that_fails_half_way_finishes_on_the_next_without_duplicates(tmp_p
         assert [i.title for i in fake.issues.values()] == ["Hiring", "Vendor contracts"]
         assert sorted(row.issue or 0 for row in fake.project(1).items) == [1, 2]
         assert all(row.values == {"Status": "To Discuss", "Event": E} for row in fake.project(1).items)
+
+
+def test_votes_tally_json_is_one_object_also_when_it_applies(roundtable: Roundtable) -> None:
+    assert roundtable.run("board", "setup").code == 0
+    n = vote(roundtable.world)
+    assert roundtable.run("topics", "sync").code == 0
+    first = roundtable.run("votes", "tally", "--json")
+    assert first.code == 0
+    report = json.loads(first.stdout)
+    assert report["dry_run"] is False
+    assert {c["action"] for c in report["changes"]} == {"set field", "move item", "write agenda"}
+    assert [a["issue"] for a in report["agenda"]][:3] == [n["vendors"], n["on-call"], n["hiring"]]
+    again = json.loads(roundtable.run("votes", "tally", "--json").stdout)
+    assert again["changes"] == []
+    assert sorted(again) == sorted(report)
+
+
+def test_votes_tally_without_a_board_writes_the_agenda(roundtable: Roundtable) -> None:
+    (roundtable.root / "p2p.yaml").write_text(SETTINGS.replace("project: 1\n", ""), encoding="utf-8")
+    n = vote(roundtable.world)
+    first = roundtable.converges("votes", "tally")
+    assert first.writes == 0
+    assert "no board: p2p.yaml sets no `project:`; board steps skipped" in first.stdout
+    assert f'  - {{issue: {n["vendors"]}, title: "Vendors", votes: 2}}\n' in roundtable.event_file.read_text(
+        encoding="utf-8"
+    )

@@ -351,7 +351,7 @@ class GitHubRepository:
             f"write) {scope}, needed {purpose}"
         )
         if accepted:
-            text += f" (GitHub accepts: {accepted})"
+            text += f" (GitHub expects: {accepted})"
         return GitHubError(text, status=403)
 
     def _pages(

@@ -1259,7 +1259,9 @@ class FakeGitHub:
             raise _HTTPError(422, 'Invalid request.\n\n"title" wasn\'t supplied.')
         number = self.add_issue(str(body["title"]), body=str(body.get("body") or ""), author=self.viewer)
         issue = self._issues[number]
-        # Labels that do not exist yet are created with the default colour, as on GitHub.
+        # Labels that do not exist yet are created with the default colour when applied: GitHub's
+        # behaviour, though the REST reference ("Create an issue", "Add labels to an issue") only
+        # says labels are silently dropped for users without push access.
         issue.labels = [self.add_label(str(name)).name for name in body.get("labels") or []]
         return (
             201,

@@ -52,14 +52,13 @@ MAYBE_APPLIED = (
     "the change may or may not have been made: run again, it finishes the work without doing it twice"
 )
 
-Need = Literal["administration", "issues", "projects", "metadata"]
+Need = Literal["administration", "issues", "projects"]
 
 # The fine-grained permission each kind of request needs, and what it is for.
 PERMISSIONS: dict[Need, tuple[str, str]] = {
     "administration": ("Administration", "to manage the repository's collaborators and invitations"),
     "issues": ("Issues", "to read and write issues and labels"),
     "projects": ("Projects", "to read and change the Projects board"),
-    "metadata": ("Metadata", "to read the repository"),
 }
 
 FIELD_TYPES: dict[str, FieldType] = {"TEXT": "text", "NUMBER": "number", "SINGLE_SELECT": "single_select"}

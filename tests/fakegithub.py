@@ -1,16 +1,30 @@
 """A stateful fake GitHub at the HTTP boundary: REST and GraphQL over one shared state.
 
-Built on `responses`: every request the code under test sends to the API host is answered from
-the fake's state, the way GitHub answers it (status codes, JSON shapes, Link pagination, GraphQL
-errors in a 200). Anything the fake does not know is a loud 404 and an `unhandled` entry, never
-the network. Faults (errors after the change was applied, connection resets, rate limits,
-missing permissions, a bad token) are injected on demand.
+Built on `responses`: every request the code under test sends is answered from the fake's
+state the way GitHub answers it (status codes, JSON shapes, Link pagination honouring
+per_page/page, GraphQL executed against a faithful subset of GitHub's schema, errors in a
+200). Anything the fake does not know is a loud 404 and an `unhandled` entry, never the
+network. While active, the adapter's pauses (`p2p.github.pause`: rate-limit waits, write
+spacing) are instant and recorded in `waits`.
 
-    with FakeGitHub("profiq/peer-to-peer") as gh:
+    with FakeGitHub("profiq/peer-to-peer") as gh:      # or the `fake_github` fixture
         gh.add_collaborator("alice")
         gh.add_issue("Hiring", labels=["topic", "event:2026-01-14"])
-        ...  # run the code under test
+        ...                                          # run the code under test
         assert gh.writes == 0
+
+Seeding: add_user, add_collaborator, remove_collaborator, add_invitation, accept_invitation,
+add_label, add_issue, close_issue, reopen_issue, add_reaction, remove_reaction, add_comment,
+edit_comment, delete_comment, add_project, add_board_item, add_foreign_item, advance (the
+clock, `now`), invitation_limit (50).
+Inspection: collaborators (login -> role; the token's own user is listed, as an admin, as
+GitHub lists it; a "[bot]" viewer is not), invitations, invitation_for, issues, labels,
+comments, project(number) (a BoardView), requests [(method, path)], operations (GraphQL
+operation names), reads, writes (GraphQL mutations count as writes), graphql_requests,
+unhandled, waits, reset_counts().
+Faults: fail_next (by default after applying the change), reset_next (ConnectionError),
+rate_limit_next ("secondary" | "primary"), deny ("administration" | "projects" | "issues"),
+allow, token_invalid.
 """
 
 from __future__ import annotations

@@ -410,6 +410,10 @@ def test_an_unknown_board_is_a_clear_error(roundtable: Roundtable) -> None:
     assert setup.code == 1
     assert "acme has no Projects board #7" in setup.stderr
     assert "Traceback" not in setup.stderr + setup.stdout
+    synced = roundtable.run("topics", "sync")
+    assert synced.code == 0
+    assert "warning: GitHub: acme has no Projects board #7" in synced.stderr
+    assert "board steps skipped" in synced.stderr
 
 
 def test_board_setup_keeps_the_status_items_hold(roundtable: Roundtable) -> None:

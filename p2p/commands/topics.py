@@ -46,14 +46,14 @@ from p2p.workspace import Workspace
 def sync(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
     """`p2p topics sync [EVENT]`."""
     chosen = ws.event(event)
-    sync_with(ws, chosen, _observe(ws, chosen), dry_run=dry_run)
+    sync_with(ws, chosen, Snapshot(), dry_run=dry_run)
     return 0
 
 
 def tally(ws: Workspace, *, event: str | None, dry_run: bool, as_json: bool) -> int:
     """`p2p votes tally [EVENT]`."""
     chosen = ws.event(event)
-    return tally_with(ws, chosen, _observe(ws, chosen), dry_run=dry_run, as_json=as_json)
+    return tally_with(ws, chosen, Snapshot(), dry_run=dry_run, as_json=as_json)
 
 
 def board_setup(ws: Workspace, *, dry_run: bool) -> int:
@@ -100,12 +100,11 @@ def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
 
 def sync_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool) -> Snapshot:
     """Topics sync on a snapshot already read; returns it updated with what this step changed."""
-    snapshot = _complete(ws, event, snapshot)
-    assert snapshot.topics is not None  # noqa: S101 - _complete read it
+    snapshot, topics = _complete(ws, event, snapshot)
+    board = snapshot.board
     roundtable = ws.roundtable()
     upcoming = roundtable.next_event(ws.now)
     next_id = upcoming.id if upcoming is not None else None
-    topics, board = snapshot.topics, snapshot.board
     actions = plan_topics(roundtable, event, topics, board, next_id)
     seeded = len(event.topics)
     ws.out(
@@ -124,10 +123,9 @@ def sync_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool)
 
 def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool, as_json: bool) -> int:
     """Votes tally on a snapshot already read."""
-    snapshot = _complete(ws, event, snapshot)
-    assert snapshot.topics is not None  # noqa: S101 - _complete read it
+    snapshot, topics = _complete(ws, event, snapshot)
     roundtable = ws.roundtable()
-    result = count_votes(roundtable, event, snapshot.topics)
+    result = count_votes(roundtable, event, topics)
     board = snapshot.board
     actions: list[Action] = list(plan_tally(result, board)) if board is not None else []
     agenda = result.agenda()
@@ -162,24 +160,18 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
 # --- reading -----------------------------------------------------------------------------
 
 
-def _observe(ws: Workspace, event: Event) -> Snapshot:
-    """What a single command reads: the event's topics (one request) and the board (one)."""
-    port = ws.port()
-    topics = port.read_topics(event.id)
-    number = ws.roundtable().settings.project
-    board = port.read_board(number) if number is not None else None
-    if number is not None and board is None:
-        ws.err(f"warning: {_no_board(ws, number)}; board steps skipped")
-    return Snapshot(topics=topics, board=board)
-
-
-def _complete(ws: Workspace, event: Event, snapshot: Snapshot) -> Snapshot:
-    """The snapshot, read now if it holds no topics of this event (a board of None then means
-    there is none: whoever read the topics read the board too)."""
-    if snapshot.topics is not None and snapshot.topics.event_id == event.id:
-        return snapshot
-    observed = _observe(ws, event)
-    return snapshot.model_copy(update={"topics": observed.topics, "board": observed.board})
+def _complete(ws: Workspace, event: Event, snapshot: Snapshot) -> tuple[Snapshot, TopicState]:
+    """The snapshot and its topics, read now (the event's topics in one request, the board in
+    one more) unless it already holds this event's topics: whoever read those read the board
+    too, so a board of None then means there is none."""
+    topics = snapshot.topics
+    if topics is None or topics.event_id != event.id:
+        port = ws.port()
+        topics = port.read_topics(event.id)
+        number = ws.roundtable().settings.project
+        board = port.read_board(number) if number is not None else None
+        snapshot = snapshot.model_copy(update={"topics": topics, "board": board})
+    return snapshot, topics
 
 
 def _no_board(ws: Workspace, number: int) -> str:
@@ -192,8 +184,11 @@ def _no_board(ws: Workspace, number: int) -> str:
 
 def _board_hint(ws: Workspace, board: Board | None) -> None:
     if board is None:
-        if ws.roundtable().settings.project is None:
+        number = ws.roundtable().settings.project
+        if number is None:
             ws.out("no board: p2p.yaml sets no `project:`; board steps skipped")
+        else:
+            ws.err(f"warning: {_no_board(ws, number)}; board steps skipped")
         return
     missing = missing_fields(board)
     if missing:

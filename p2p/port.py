@@ -104,6 +104,8 @@ class Port(Protocol):
     ) -> BoardField: ...
 
     def set_options(self, board: Board, field: BoardField, options: Sequence[str]) -> BoardField:
-        """Give a single-select field exactly these options, keeping the ids of those that
-        stay (so items keep their values)."""
+        """Give a single-select field exactly these options.
+
+        GitHub replaces the options on `updateProjectV2Field` and gives every option a new id,
+        so items lose their values: the caller sets them again."""
         ...

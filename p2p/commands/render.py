@@ -58,20 +58,19 @@ def _stale(ws: Workspace, files: dict[str, str]) -> list[str]:
     return stale
 
 
-def render_files(ws: Workspace, *, check: bool) -> int:
-    """Regenerate what changed; with `check`, write nothing and fail when anything would change."""
+def render_step(ws: Workspace, *, dry_run: bool) -> int:
+    """Regenerate the files whose bytes changed (the last step of `p2p sync`).
+
+    With `dry_run`, say which files would be written and write nothing.
+    """
     files = generated_files(ws)
     stale = _stale(ws, files)
-    if check:
-        if stale:
-            lines = [f"{name} is out of date" for name in stale]
-            raise StaleError("\n".join([*lines, "run `p2p render` and commit the result"]))
-        ws.out(f"up to date: {', '.join(files)}")
-        return 0
     if not stale:
         ws.out("up to date")
-        return 0
     for name in stale:
+        if dry_run:
+            ws.out(f"would write {name}")
+            continue
         path = ws.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, files[name])
@@ -82,6 +81,19 @@ def render_files(ws: Workspace, *, check: bool) -> int:
 def render(ws: Workspace, *, check: bool) -> int:
     """`p2p render [--check]`."""
     return render_files(ws, check=check)
+
+
+def render_files(ws: Workspace, *, check: bool) -> int:
+    """Regenerate what changed; with `check`, write nothing and fail naming each stale file."""
+    if not check:
+        return render_step(ws, dry_run=False)
+    files = generated_files(ws)
+    stale = _stale(ws, files)
+    if stale:
+        lines = [f"{name} is out of date" for name in stale]
+        raise StaleError("\n".join([*lines, "run `p2p render` and commit the result"]))
+    ws.out(f"up to date: {', '.join(files)}")
+    return 0
 
 
 def import_readme(ws: Workspace, *, file: Path, out: Path | None) -> int:

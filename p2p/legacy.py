@@ -352,69 +352,20 @@ def _event(block: _Block) -> ImportedEvent:
     title = clean_title(_THEME.sub("", block.written.rest.lstrip(" :,.-–—")))
     title_line = heading.number if title else 0
     body = [line for line in block.body if line is not None]
+    if not title and body and _reads_as_title(body[0]):
+        title, title_line = clean_title(_THEME.sub("", body[0].text)), body[0].number
+        imported.lines.append(body[0].number)
+        body = body[1:]
 
-    # The title: on the heading, on a "Theme:" line, or the first line when it reads like one.
-    if not title and body:
-        first = body[0]
-        if _THEME.match(first.text):
-            title, title_line = clean_title(_THEME.sub("", first.text)), first.number
-            body = body[1:]
-            imported.lines.append(first.number)
-        elif (
-            len(first.text) <= TITLE_MAX
-            and not _BULLET.match(first.text)
-            and not _NOTE.match(first.text)
-            and not _LABEL.match(first.text)
-            and find_presenter(first.text, first.number) is None
-        ):
-            title, title_line = clean_title(first.text), first.number
-            body = body[1:]
-            imported.lines.append(first.number)
-
-    topics: list[str] = []
-    takeaways: list[str] = []
-    notes: list[str] = []
-    paragraphs: list[list[Line]] = [[]]
-    mode = "topics"
-    kept = {line.number for line in body}
-    for entry in block.body:
-        if entry is None:
-            if paragraphs[-1]:
-                paragraphs.append([])
-            continue
-        if entry.number not in kept:
-            continue
-        imported.lines.append(entry.number)
-        label = _LABEL.match(entry.text) or _LABEL.match(_HEADING.sub(r"\g<text>", entry.text))
-        if label:
-            mode = (
-                "takeaways"
-                if "take" in label["label"].lower() or "learn" in label["label"].lower()
-                else "topics"
-            )
-            paragraphs.append([])
-            continue
-        bullet = _BULLET.match(entry.text)
-        if bullet:
-            (takeaways if mode == "takeaways" else topics).append(clean_title(bullet["text"]))
-            continue
-        if mode == "takeaways":
-            takeaways.append(clean_title(entry.text))
-            continue
-        if _NOTE.match(entry.text):
-            notes.append(re.sub(r"^notes?\s*:\s*", "", entry.text, flags=re.IGNORECASE))
-            imported.guess(entry.number, f"read as a note: {entry.text!r}")
-            continue
-        paragraphs[-1].append(entry)
-    paragraphs = [p for p in paragraphs if p]
-
-    presenters: list[Presenter] = []
-    for paragraph in paragraphs:
-        for line in paragraph:
-            for sentence in _sentences(line.text):
-                found = find_presenter(sentence, line.number)
-                if found and all(p.name != found.name for p in presenters):
-                    presenters.append(found)
+    topics, takeaways, notes, paragraphs = _sort_lines(block, {line.number for line in body}, imported)
+    presenters = [
+        found
+        for paragraph in paragraphs
+        for line in paragraph
+        for sentence in _sentences(line.text)
+        if (found := find_presenter(sentence, line.number))
+    ]
+    presenters = [p for i, p in enumerate(presenters) if p.name not in {q.name for q in presenters[:i]}]
 
     # Several short lines in one paragraph, none naming a presenter: one topic per line.
     if (
@@ -429,26 +380,11 @@ def _event(block: _Block) -> ImportedEvent:
         imported.guess(start, f"read lines {start}-{end} as the event's topics, one per line")
         paragraphs = []
     description = "\n\n".join("\n".join(line.text for line in p) for p in paragraphs)
-
     if not title:
         title, title_line = _derive_title(imported, presenters, paragraphs, topics)
-
-    text_of_event = " ".join([title, description])
-    event_format = "lean-coffee"
-    location = None
-    if _SOCIAL.search(title) or (_SOCIAL.search(description) and not presenters):
-        event_format = "social"
-        imported.guess(title_line or heading.number, "read as a social event (in person), not a virtual one")
-        live = _LIVE_SUFFIX.search(title)
-        if live:
-            title = title[: live.start()].rstrip()
-        venue = _VENUE.search(title)
-        if venue:
-            location = venue["venue"]
-            imported.guess(title_line or heading.number, f"took the venue {location!r} as the location")
-    elif presenters and not _LEAN_COFFEE.search(text_of_event):
-        event_format = "presentation"
-        imported.guess(presenters[0].line, "read as a presentation, since someone presents")
+    event_format, title, location = _format(
+        imported, title, title_line or heading.number, description, presenters
+    )
     for presenter in presenters:
         shown = presenter.name + (f" ({presenter.affiliation})" if presenter.affiliation else "")
         imported.guess(presenter.line, f"took {shown} as a presenter, from {presenter.sentence!r}")
@@ -468,6 +404,72 @@ def _event(block: _Block) -> ImportedEvent:
         "notes": "\n".join(notes) or None,
     }
     return imported
+
+
+def _reads_as_title(line: Line) -> bool:
+    """A "Theme:" line, or a short first line that is no list item, note, label or presenter sentence."""
+    if _THEME.match(line.text):
+        return True
+    return (
+        len(line.text) <= TITLE_MAX
+        and not _BULLET.match(line.text)
+        and not _NOTE.match(line.text)
+        and not _LABEL.match(line.text)
+        and find_presenter(line.text, line.number) is None
+    )
+
+
+def _sort_lines(
+    block: _Block, kept: set[int], imported: ImportedEvent
+) -> tuple[list[str], list[str], list[str], list[list[Line]]]:
+    """The event's lines as topics, takeaways, notes and paragraphs of its description."""
+    topics: list[str] = []
+    takeaways: list[str] = []
+    notes: list[str] = []
+    paragraphs: list[list[Line]] = [[]]
+    mode = "topics"
+    for entry in block.body:
+        if entry is None:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        if entry.number not in kept:
+            continue
+        imported.lines.append(entry.number)
+        label = _LABEL.match(entry.text) or _LABEL.match(_HEADING.sub(r"\g<text>", entry.text))
+        bullet = _BULLET.match(entry.text)
+        if label:
+            mode = (
+                "takeaways" if re.match(r"(key\s+)?(take|learn)", label["label"], re.IGNORECASE) else "topics"
+            )
+            paragraphs.append([])
+        elif bullet or mode == "takeaways":
+            item = clean_title(bullet["text"] if bullet else entry.text)
+            (takeaways if mode == "takeaways" else topics).append(item)
+        elif _NOTE.match(entry.text):
+            notes.append(re.sub(r"^notes?\s*:\s*", "", entry.text, flags=re.IGNORECASE))
+            imported.guess(entry.number, f"read as a note: {entry.text!r}")
+        else:
+            paragraphs[-1].append(entry)
+    return topics, takeaways, notes, [p for p in paragraphs if p]
+
+
+def _format(
+    imported: ImportedEvent, title: str, line: int, description: str, presenters: Sequence[Presenter]
+) -> tuple[str, str, str | None]:
+    """The event's format, its title without a "- Live" mark, and the venue of a social event."""
+    if _SOCIAL.search(title) or (_SOCIAL.search(description) and not presenters):
+        imported.guess(line, "read as a social event (in person), not a virtual one")
+        live = _LIVE_SUFFIX.search(title)
+        title = title[: live.start()].rstrip() if live else title
+        venue = _VENUE.search(title)
+        if venue:
+            imported.guess(line, f"took the venue {venue['venue']!r} as the location")
+        return "social", title, venue["venue"] if venue else None
+    if presenters and not _LEAN_COFFEE.search(f"{title} {description}"):
+        imported.guess(presenters[0].line, "read as a presentation, since someone presents")
+        return "presentation", title, None
+    return "lean-coffee", title, None
 
 
 def _derive_title(

@@ -2,8 +2,10 @@
 
 The file, `<repo-dir>/.p2p/sandbox.json`, is created on first use with the repository, its
 owner (an organization), the token's user and a Projects board, so every command runs end to
-end without a token. Besides the port, "world" methods let tests and `p2p demo` play the
-participants: accept an invitation, propose a topic, vote, comment.
+end without a token. The sandbox answers every call as the GitHub adapter would, down to the
+number of HTTP requests it would take (the contract tests hold the two together). Besides the
+port, "world" methods let tests and `p2p demo` play everyone else on GitHub: accept an
+invitation, propose a topic, vote, comment.
 """
 
 from __future__ import annotations
@@ -43,16 +45,24 @@ FORMAT: Literal[1] = 1
 VIEWER = "p2p-bot"
 BOARD_NUMBER = 1
 STATUS_OPTIONS = ("To Discuss", "Discussing", "Discussed")
-# Fields every new Projects (v2) board has; the sandbox's Status already has lean coffee's columns.
-DEFAULT_FIELDS = ("Title", "Assignees", "Status", "Labels", "Linked pull requests", "Milestone", "Repository")
-# GitHub pages lists at 100 items at most, so longer lists cost one more request per 100.
+# Fields every Projects (v2) board has; they hold no values the toolkit reads or writes.
+BUILT_IN_FIELDS = (
+    "Title",
+    "Assignees",
+    "Labels",
+    "Linked pull requests",
+    "Milestone",
+    "Repository",
+    "Reviewers",
+)
+# GitHub pages lists and connections at 100 items at most: each further 100 cost a request.
 PAGE_SIZE = 100
-# "Inviting collaborators to a personal repository": an invitation expires after 7 days.
+# "Inviting collaborators to a personal repository" (GitHub Docs): an invitation expires after 7 days.
 INVITATION_LIFETIME = timedelta(days=7)
-# REST "Add a repository collaborator": at most 50 invitations to a repository per 24 hours.
+# "Add a repository collaborator" (GitHub Docs): at most 50 invitations to a repository per 24 hours.
 INVITATION_LIMIT = 50
 INVITATION_WINDOW = timedelta(hours=24)
-# The REST API reports roles by these names; `permission` input uses the older pull/push.
+# PUT /collaborators takes pull/triage/push/maintain/admin; GitHub reports read/triage/write/...
 ROLE_NAMES = {
     "pull": "read",
     "read": "read",
@@ -63,7 +73,7 @@ ROLE_NAMES = {
     "admin": "admin",
 }
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
-UserType = Literal["User", "Bot", "Organization"]
+UserType = Literal["User", "Bot"]
 
 
 # --- what the file holds -----------------------------------------------------------------
@@ -73,15 +83,20 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _User(_Record):
+    login: str  # as the account spells it
+    type: UserType = "User"
+
+
 class _Collaborator(_Record):
     login: str
-    permission: str
+    role: str  # read | triage | write | maintain | admin
 
 
 class _Invitation(_Record):
     id: int
     login: str
-    permission: str
+    role: str
     created_at: AwareDatetime
     expired: bool = False  # forced expiry; otherwise computed from created_at and the clock
 
@@ -89,7 +104,6 @@ class _Invitation(_Record):
 class _Reaction(_Record):
     login: str
     content: str = "+1"
-    user_type: UserType = "User"
     created_at: AwareDatetime
 
 
@@ -100,7 +114,7 @@ class _Issue(_Record):
     body: str = ""
     state: IssueState = "open"
     state_reason: StateReason | None = None
-    author: str | None = None
+    author: str
     labels: list[str] = []
     reactions: list[_Reaction] = []
     created_at: AwareDatetime
@@ -109,8 +123,7 @@ class _Issue(_Record):
 class _Comment(_Record):
     id: int
     issue: int
-    author: str | None
-    user_type: UserType = "User"
+    author: str | None  # None: a deleted account
     body: str
     created_at: AwareDatetime
 
@@ -129,7 +142,7 @@ class _Field(_Record):
 
 class _Item(_Record):
     id: str
-    issue: int | None
+    issue: int
     values: dict[str, str | float] = {}  # field id -> text, number, or option id
 
 
@@ -146,15 +159,16 @@ class _State(_Record):
     repository: str
     owner_type: Literal["Organization", "User"] = "Organization"
     viewer: str
+    users: list[_User] = []
     collaborators: list[_Collaborator] = []
     invitations: list[_Invitation] = []
-    invitations_sent: list[AwareDatetime] = []  # every invitation's time: GitHub's daily limit
+    invitations_sent: list[AwareDatetime] = []  # when each invitation went out: the daily limit
     labels: list[str] = []
     issues: list[_Issue] = []
     comments: list[_Comment] = []
     boards: list[_Board] = []
     next_number: int = 1
-    next_id: int = 1
+    next_id: int = 1001
 
 
 def _pages(count: int) -> int:
@@ -162,8 +176,19 @@ def _pages(count: int) -> int:
 
 
 def _find_label(labels: Iterable[str], name: str) -> str | None:
-    # Label names are unique regardless of case: "Topic" and "topic" are one label.
+    # Label names are unique whatever their case: "Topic" and "topic" are one label.
     return next((label for label in labels if label.casefold() == name.casefold()), None)
+
+
+def _shown(login: str) -> str:
+    # GraphQL names a GitHub App's bot "name" where REST says "name[bot]"; the adapter shows
+    # one form everywhere, without the suffix (a human login cannot hold brackets).
+    return login.removesuffix("[bot]")
+
+
+def _second(moment: datetime) -> datetime:
+    """GitHub keeps times to the second."""
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 # --- the sandbox -------------------------------------------------------------------------
@@ -178,6 +203,9 @@ class Sandbox:
         self._saved: str | None = None
         self._now: datetime | None = None
         self._requests = RequestCount()
+        # Issues whose node ids the adapter has seen in this run: it reads their comments in
+        # one request per 100 issues, and looks up any other issue with a request of its own.
+        self._known: set[int] = set()
         if now is not None:
             self.now = now
 
@@ -193,13 +221,22 @@ class Sandbox:
         organization: bool = True,
         path: Path | None = None,
     ) -> Sandbox:
-        """A fresh sandbox: the repository, its owner, the token's user and board 1 of the owner,
-        with a Status field (To Discuss / Discussing / Discussed) but no Votes or Event field."""
+        """A fresh sandbox: the repository, its owner, the token's user (an admin of the
+        repository) and board 1 of the owner, whose Status field has lean coffee's columns (To
+        Discuss / Discussing / Discussed) but which has no Votes or Event field yet."""
+        owner = repository.split("/", 1)[0]
         state = _State(
             repository=repository, viewer=viewer, owner_type="Organization" if organization else "User"
         )
         sandbox = cls(state, path=path, now=now)
-        sandbox._create_board(BOARD_NUMBER, "Lean coffee")
+        if not organization:
+            # The owner of a personal repository is listed among its collaborators, as an admin.
+            sandbox.add_collaborator(owner, "admin")
+        if viewer.endswith("[bot]"):
+            sandbox.add_user(viewer, type="Bot")  # a GitHub App: access through its installation
+        elif login_key(viewer) != login_key(owner):
+            sandbox.add_collaborator(viewer, "admin")
+        sandbox.add_project(BOARD_NUMBER)
         return sandbox
 
     @classmethod
@@ -212,23 +249,26 @@ class Sandbox:
         viewer: str = VIEWER,
         organization: bool = True,
     ) -> Sandbox:
-        """The sandbox kept in `path`, created (in memory, written by `close()`) if missing."""
+        """The sandbox kept in `path`, or a new one (written by `close()`) when there is none."""
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return cls.new(repository, now=now, viewer=viewer, organization=organization, path=path)
-        except OSError as error:
-            raise P2PError(f"{path}: cannot read the sandbox: {error.strerror or error}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise P2PError(
+                f"{path}: cannot read the sandbox ({reason}); delete it to start a fresh sandbox"
+            ) from None
         try:
             state = _State.model_validate_json(text)
         except ValidationError as error:
             problem = error.errors()[0]
-            where = ".".join(str(part) for part in problem["loc"]) or "the file"
+            where = ".".join(str(part) for part in problem["loc"])
             raise P2PError(
-                f"{path}: not a sandbox file p2p can read ({where}: {problem['msg']}); "
+                f"{path}: not a sandbox p2p can read ({where + ': ' if where else ''}{problem['msg']}); "
                 "delete it to start a fresh sandbox"
             ) from None
-        if state.repository.casefold() != repository.casefold():
+        if login_key(state.repository) != login_key(repository):
             raise P2PError(
                 f"{path}: this sandbox holds {state.repository}, not {repository}; "
                 "delete it to start a fresh sandbox"
@@ -238,10 +278,11 @@ class Sandbox:
         return sandbox
 
     def close(self) -> None:
-        """Write the file (atomically: a temporary file, then a rename) if anything changed."""
+        """Write the file if anything changed: a temporary file, then a rename, so a crash
+        leaves the old sandbox or the new one, never half of one."""
         if self._path is None:
             return
-        text = self._state.model_dump_json(indent=2) + "\n"
+        text = self._state.model_dump_json(indent=1) + "\n"
         if text == self._saved:
             return
         path = self._path
@@ -274,14 +315,18 @@ class Sandbox:
 
     @property
     def now(self) -> datetime:
-        """The sandbox's clock: the time it was given (tests and `p2p demo` move it), else now."""
-        return self._now if self._now is not None else datetime.now(UTC)
+        """The sandbox's clock: the time it was set to (tests and `p2p demo` move it), else now."""
+        return _second(self._now if self._now is not None else datetime.now(UTC))
 
     @now.setter
     def now(self, value: datetime) -> None:
         if value.tzinfo is None:
             raise ValueError("the sandbox clock needs an aware datetime (with a UTC offset)")
         self._now = value.astimezone(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        """Move the clock (invitation expiry, the 24-hour invitation window, reaction times)."""
+        self.now = self.now + delta
 
     # --- the port: reads -----------------------------------------------------------------
 
@@ -295,7 +340,8 @@ class Sandbox:
 
     @property
     def viewer(self) -> str:
-        return self._state.viewer
+        """The token's user, as the adapter shows it."""
+        return _shown(self._state.viewer)
 
     def read_access(self) -> AccessState:
         self._requests.reads += _pages(len(self._state.collaborators)) + _pages(len(self._state.invitations))
@@ -308,33 +354,45 @@ class Sandbox:
     def read_topics(self, event_id: str) -> TopicState:
         label = f"event:{event_id}"
         tagged = [i for i in self._state.issues if _find_label(i.labels, label)]
-        candidates = [i for i in self._state.issues if i.state == "open" and _find_label(i.labels, "topic")]
-        # One query asks for both lists; each one longer than a page costs one more request per page.
-        self._requests.reads += 1 + (_pages(len(tagged)) - 1) + (_pages(len(candidates)) - 1)
-        proposals = [
-            i for i in candidates if not any(name.casefold().startswith("event:") for name in i.labels)
-        ]
-        chosen = {i.number: i for i in [*tagged, *proposals]}
+        open_topics = [i for i in self._state.issues if i.state == "open" and _find_label(i.labels, "topic")]
+        chosen = {i.number: i for i in tagged}
+        for issue in open_topics:
+            if issue.number not in chosen and not any(name.startswith("event:") for name in issue.labels):
+                chosen[issue.number] = issue
+        # One query reads the event's issues, the open topics and the labels, 100 of each; it
+        # is sent again for whichever list runs longer, and once more for an issue with over
+        # 100 labels or 👍 reactions.
+        self._requests.reads += max(
+            _pages(len(tagged)), _pages(len(open_topics)), _pages(len(self._state.labels))
+        )
+        for issue in chosen.values():
+            thumbs = sum(1 for r in issue.reactions if r.content == "+1")
+            self._requests.reads += max(_pages(len(issue.labels)), _pages(thumbs)) - 1
+        self._known.update(chosen)
         return TopicState(
-            viewer=self._state.viewer,
+            viewer=self.viewer,
             event_id=event_id,
-            issues=tuple(self._issue(chosen[number]) for number in sorted(chosen)),
+            issues=tuple(self._issue(chosen[number], duplicate=False) for number in sorted(chosen)),
             labels=tuple(self._state.labels),
         )
 
     def read_comments(self, issues: Sequence[int]) -> tuple[Comment, ...]:
-        wanted = set(issues)
-        found = sorted(
-            (c for c in self._state.comments if c.issue in wanted), key=lambda c: (c.created_at, c.id)
-        )
-        self._requests.reads += _pages(len(found))
-        return tuple(
-            Comment(id=c.id, issue=c.issue, author=c.author, body=c.body, is_bot=c.user_type == "Bot")
-            for c in found
-        )
+        wanted = list(dict.fromkeys(issues))
+        known = [n for n in wanted if n in self._known]
+        existing = {i.number for i in self._state.issues}
+        on = {n: [c for c in self._state.comments if c.issue == n] for n in wanted}
+        # Known issues: one request per 100 of them, then one per further 100 comments of an
+        # issue; any other issue is looked up on its own, page by page.
+        self._requests.reads += math.ceil(len(known) / PAGE_SIZE)
+        self._requests.reads += sum(_pages(len(on[n])) - 1 for n in known)
+        self._requests.reads += sum(_pages(len(on[n])) for n in wanted if n not in self._known)
+        self._known.update(n for n in wanted if n in existing)
+        # Oldest first: GitHub numbers comments in the order they were made.
+        found = sorted((c for n in wanted for c in on[n]), key=lambda c: c.id)
+        return tuple(self._comment(c) for c in found)
 
     def read_board(self, number: int) -> Board | None:
-        board = next((b for b in self._state.boards if b.number == number), None)
+        board = self._board_numbered(number)
         self._requests.reads += _pages(len(board.items)) if board is not None else 1
         return None if board is None else self._board(board)
 
@@ -342,35 +400,33 @@ class Sandbox:
 
     def invite(self, login: str, permission: str) -> Invitation | None:
         self._requests.writes += 1
-        role = ROLE_NAMES.get(permission)
-        if role is None:
-            raise GitHubError(
-                f"GitHub refused to invite {login} to {self.repository}: "
-                f"{permission!r} is not a repository role (422 Unprocessable Entity)",
-                status=422,
-            )
+        if permission not in ("pull", "triage", "push", "maintain", "admin"):
+            raise self._refused(f"invite {login}", f"{permission!r} is not a repository role")
+        # On a personal account's repository every collaborator gets write access.
+        role = ROLE_NAMES[permission] if self._state.owner_type == "Organization" else "write"
         collaborator = self._collaborator(login)
         if collaborator is not None:
-            # 204: an existing collaborator's role is updated and no invitation is sent.
-            collaborator.permission = role
+            # 204: an existing collaborator's role changes, and no invitation is sent.
+            collaborator.role = role
             return None
         pending = self._invitation_of(login)
         if pending is not None and not self._expired(pending):
-            pending.permission = role
+            pending.role = role  # 201 with the pending invitation, not a second one
             return self._invitation(pending)
         now = self.now
-        recent = [sent for sent in self._state.invitations_sent if now - sent < INVITATION_WINDOW]
-        if len(recent) >= INVITATION_LIMIT:
-            again = min(recent) + INVITATION_WINDOW
+        if (
+            sum(1 for sent in self._state.invitations_sent if now - sent < INVITATION_WINDOW)
+            >= INVITATION_LIMIT
+        ):
             raise InvitationLimitError(
-                f"GitHub refused to invite {login} to {self.repository}: a repository may send at most "
-                f"{INVITATION_LIMIT} invitations per 24 hours (422); the next one is possible after "
-                f"{again:%Y-%m-%d %H:%M} UTC",
+                f"GitHub refuses more invitations to {self.repository} (at most {INVITATION_LIMIT} per "
+                f"repository per 24 hours): You have exceeded the limit of {INVITATION_LIMIT} invitations "
+                "per repository per 24 hours.",
                 status=422,
             )
         if pending is not None:
-            self._state.invitations.remove(pending)  # an expired invitation is replaced, not revived
-        invitation = _Invitation(id=self._next_id(), login=login, permission=role, created_at=now)
+            self._state.invitations.remove(pending)  # an expired invitation is replaced
+        invitation = _Invitation(id=self._next_id(), login=self._user(login).login, role=role, created_at=now)
         self._state.invitations.append(invitation)
         self._state.invitations_sent.append(now)
         return self._invitation(invitation)
@@ -379,126 +435,155 @@ class Sandbox:
         self._requests.writes += 1
         invitation = next((i for i in self._state.invitations if i.id == invitation_id), None)
         if invitation is None:
-            raise self._not_found(f"invitation {invitation_id}")
+            raise self._not_found(f"cancel invitation {invitation_id}")
         self._state.invitations.remove(invitation)
 
     def remove_collaborator(self, login: str) -> None:
         self._requests.writes += 1
+        # "Remove a repository collaborator" (GitHub Docs) also cancels outstanding invitations.
+        pending = self._invitation_of(login)
         collaborator = self._collaborator(login)
-        if collaborator is None:
-            raise self._not_found(f"collaborator {login}")
-        self._state.collaborators.remove(collaborator)
+        if pending is not None:
+            self._state.invitations.remove(pending)
+        elif collaborator is None:
+            raise self._not_found(f"remove collaborator {login}")
+        if collaborator is not None:
+            self._state.collaborators.remove(collaborator)
 
     def create_issue(self, title: str, body: str, labels: Sequence[str]) -> Issue:
         self._requests.writes += 1
+        if not title:
+            raise self._refused(f"open issue {title!r}", '"title" wasn\'t supplied')
         issue = self._open_issue(title, body=body, labels=labels, author=self._state.viewer)
-        return self._issue(issue)
+        self._known.add(issue.number)
+        return self._issue(issue, reactions=False)
 
     def add_labels(self, number: int, labels: Sequence[str]) -> None:
         self._requests.writes += 1
-        issue = self._issue_record(number)
+        issue = self._issue_numbered(number, action=f"label issue #{number}")
         self._label(issue, labels)
 
     def add_item(self, board: Board, issue: Issue) -> BoardItem:
         self._requests.writes += 1
-        stored = self._board_record(board.id)
+        action = f"put issue #{issue.number} on board #{board.number}"
+        stored = self._board_record(board.id, action)
         record = next((i for i in self._state.issues if i.node_id == issue.node_id), None)
         if record is None:
-            raise self._not_found(f"issue #{issue.number}")
-        # addProjectV2ItemById: an issue already on the board gives back its existing item.
+            raise self._not_found(action)
+        # "Already on the board": GitHub answers with the existing item.
         item = next((i for i in stored.items if i.issue == record.number), None)
         if item is None:
-            item = _Item(id=f"PVTI_sandbox{self._next_id()}", issue=record.number)
-            stored.items.append(item)  # new items join the bottom of the board
+            item = _Item(id=f"PVTI_lADO{self._next_id():010d}", issue=record.number)
+            stored.items.append(item)  # a new item joins the bottom of the board
         return self._item(stored, item)
 
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
-        self._requests.writes += 1
-        stored = self._board_record(board.id)
-        target = self._item_record(stored, item.id)
-        current = self._field_record(stored, field.id)
-        if current.type == "number":
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise self._invalid(f"field {current.name!r} takes a number, not {value!r}")
-            target.values[current.id] = float(value)
-        elif current.type == "text":
-            if not isinstance(value, str):
-                raise self._invalid(f"field {current.name!r} takes text, not {value!r}")
-            target.values[current.id] = value
-        elif current.type == "single_select":
-            option = next((o for o in current.options if o.name == value), None)
+        # What the adapter checks before it sends anything, as it checks it.
+        sent: str | float
+        if field.type == "number":
+            try:
+                sent = float(value)
+            except ValueError:
+                raise P2PError(
+                    f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
+                ) from None
+        elif field.type == "text":
+            sent = str(value)
+        elif field.type == "single_select":
+            option = field.option(str(value))
             if option is None:
-                names = ", ".join(o.name for o in current.options) or "none"
-                raise self._invalid(f"field {current.name!r} has no option {value!r} (options: {names})")
-            target.values[current.id] = option.id
+                known = ", ".join(o.name for o in field.options) or "none"
+                raise P2PError(
+                    f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})"
+                )
+            sent = option.id
         else:
-            raise self._invalid(f"field {current.name!r} cannot be set through the API")
+            raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
+        self._requests.writes += 1
+        action = f"set {field.name} of {_item_name(item)} on board #{board.number}"
+        stored = self._board_record(board.id, action)
+        target = self._item_record(stored, item.id, action)
+        current = self._field_record(stored, field.id, action)
+        if current.type != field.type:
+            raise self._graphql_refused(action, f"The field of type {current.type} requires another value.")
+        if current.type == "single_select" and not any(o.id == sent for o in current.options):
+            raise self._graphql_refused(action, "The single select option Id does not belong to the field")
+        target.values[current.id] = sent
 
     def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:
         self._requests.writes += 1
-        stored = self._board_record(board.id)
-        moving = self._item_record(stored, item.id)
-        anchor = None if after is None else self._item_record(stored, after.id)
+        action = f"move {_item_name(item)} on board #{board.number}"
+        stored = self._board_record(board.id, action)
+        moving = self._item_record(stored, item.id, action)
+        anchor = None if after is None else self._item_record(stored, after.id, action)
         if anchor is moving:
             return
         stored.items.remove(moving)
+        # No `after`: the item goes to the top ("updateProjectV2ItemPosition", GitHub Docs).
         position = 0 if anchor is None else stored.items.index(anchor) + 1
         stored.items.insert(position, moving)
 
     def create_field(
         self, board: Board, name: str, type: FieldType, options: Sequence[str] = ()
     ) -> BoardField:
-        self._requests.writes += 1
-        stored = self._board_record(board.id)
-        if any(f.name.casefold() == name.casefold() for f in stored.fields):
-            raise self._invalid(f"the board already has a field named {name!r} (Name has already been taken)")
         if type == "other":
-            raise self._invalid(f"cannot create field {name!r}: choose number, text or single_select")
+            raise P2PError(f"board #{board.number}: cannot create field {name!r} of type {type!r}")
+        self._requests.writes += 1
+        action = f"create field {name!r} on board #{board.number}"
+        stored = self._board_record(board.id, action)
+        if any(f.name == name for f in stored.fields):
+            raise self._graphql_refused(action, "Name has already been taken")
         if type == "single_select" and not options:
-            raise self._invalid(f"single-select field {name!r} needs at least one option")
-        prefix = "PVTSSF" if type == "single_select" else "PVTF"
-        field = _Field(id=f"{prefix}_sandbox{self._next_id()}", name=name, type=type)
-        if type == "single_select":
-            field.options = [self._option(option) for option in options]
+            raise self._graphql_refused(action, "At least one value is required for single select fields")
+        field = self._new_field(name, type, options if type == "single_select" else ())
         stored.fields.append(field)
         return self._field(field)
 
     def set_options(self, board: Board, field: BoardField, options: Sequence[str]) -> BoardField:
         self._requests.writes += 1
-        stored = self._board_record(board.id)
-        current = self._field_record(stored, field.id)
-        if current.type != "single_select":
-            raise self._invalid(f"field {current.name!r} is not a single-select field")
-        if not options:
-            raise self._invalid(f"single-select field {current.name!r} needs at least one option")
-        kept = {o.name: o for o in current.options}
-        current.options = [kept.get(name) or self._option(name) for name in options]
-        valid = {o.id for o in current.options}
-        for item in stored.items:  # a value whose option went is cleared, as on GitHub
-            if current.id in item.values and item.values[current.id] not in valid:
-                del item.values[current.id]
+        action = f"set the options of {field.name} on board #{board.number}"
+        stored = next((b for b in self._state.boards if any(f.id == field.id for f in b.fields)), None)
+        if stored is None:
+            raise self._not_found(action)
+        current = self._field_record(stored, field.id, action)
+        if options:
+            # The options sent replace the field's options, each with a new id (the input has no
+            # id to keep): items lose the values they held ("updateProjectV2Field", GitHub Docs).
+            current.options = [self._option(name) for name in options]
+            for item in stored.items:
+                item.values.pop(current.id, None)
         return self._field(current)
 
     # --- the world: everyone else on GitHub ----------------------------------------------
 
+    def add_user(self, login: str, *, type: UserType = "User") -> None:
+        """Make an account known (a Bot, say); every login is known as a User on first use."""
+        self._user(login, type)
+
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
-        """Give `login` access directly (an organization member, or someone who accepted)."""
+        """Give `login` access directly (an organization member, someone who accepted)."""
         role = ROLE_NAMES.get(permission, permission)
         collaborator = self._collaborator(login)
         if collaborator is not None:
-            collaborator.permission = role
+            collaborator.role = role
         else:
-            self._state.collaborators.append(_Collaborator(login=login, permission=role))
+            self._state.collaborators.append(_Collaborator(login=self._user(login).login, role=role))
+
+    def leave(self, login: str) -> None:
+        """Someone's access ends outside the toolkit (they left, an admin removed them)."""
+        collaborator = self._collaborator(login)
+        if collaborator is not None:
+            self._state.collaborators.remove(collaborator)
 
     def accept_invitation(self, login: str) -> None:
         """The invitee accepts: the invitation goes, the person becomes a collaborator."""
         invitation = self._invitation_of(login)
         if invitation is None:
-            raise self._not_found(f"invitation for {login}")
+            raise self._not_found(f"accept an invitation for {login}")
         if self._expired(invitation):
-            raise self._invalid(f"the invitation of {login} has expired")
+            raise self._refused(f"accept the invitation of {login}", "the invitation has expired")
         self._state.invitations.remove(invitation)
-        self.add_collaborator(invitation.login, invitation.permission)
+        self.add_collaborator(invitation.login, invitation.role)
 
     def add_invitation(
         self,
@@ -507,20 +592,24 @@ class Sandbox:
         created_at: datetime | None = None,
         expired: bool = False,
         permission: str = "triage",
-    ) -> Invitation:
-        """An invitation sent earlier (by hand, or by an earlier run); `expired` forces expiry."""
-        now = self.now
-        when = created_at or (now - INVITATION_LIFETIME - timedelta(days=1) if expired else now)
+    ) -> int:
+        """An invitation sent earlier (by hand, or by an earlier run); returns its id.
+        `expired` forces expiry whatever `created_at` says."""
+        when = _second(created_at) if created_at is not None else self.now
         invitation = _Invitation(
             id=self._next_id(),
-            login=login,
-            permission=ROLE_NAMES.get(permission, permission),
+            login=self._user(login).login,
+            role=ROLE_NAMES.get(permission, permission),
             created_at=when,
             expired=expired,
         )
         self._state.invitations.append(invitation)
         self._state.invitations_sent.append(when)
-        return self._invitation(invitation)
+        return invitation.id
+
+    def add_label(self, name: str) -> None:
+        if _find_label(self._state.labels, name) is None:
+            self._state.labels.append(name)
 
     def add_issue(
         self,
@@ -536,9 +625,22 @@ class Sandbox:
         issue = self._open_issue(title, body=body, labels=labels, author=author)
         if state == "closed":
             self.close_issue(issue.number, state_reason or "completed")
-        else:
-            issue.state_reason = state_reason
         return issue.number
+
+    def close_issue(self, number: int, reason: StateReason = "completed") -> None:
+        """Close an issue: "completed", "not_planned" (a withdrawn topic) or "duplicate"."""
+        if reason == "reopened":
+            raise ValueError("an issue closes as completed, not_planned or duplicate")
+        issue = self._issue_numbered(number, action=f"close issue #{number}")
+        issue.state, issue.state_reason = "closed", reason
+
+    def reopen_issue(self, number: int) -> None:
+        issue = self._issue_numbered(number, action=f"reopen issue #{number}")
+        issue.state, issue.state_reason = "open", "reopened"
+
+    def remove_label(self, number: int, label: str) -> None:
+        issue = self._issue_numbered(number, action=f"unlabel issue #{number}")
+        issue.labels = [name for name in issue.labels if name.casefold() != label.casefold()]
 
     def add_reaction(
         self,
@@ -549,44 +651,30 @@ class Sandbox:
         user_type: UserType = "User",
         created_at: datetime | None = None,
     ) -> None:
-        """`login` reacts to an issue; reacting twice with the same content changes nothing."""
+        """`login` reacts to an issue; GitHub keeps one reaction of each kind per person."""
         if content not in REACTIONS:
             raise ValueError(f"{content!r} is not a GitHub reaction ({', '.join(REACTIONS)})")
-        issue = self._issue_record(number)
+        issue = self._issue_numbered(number, action=f"react to issue #{number}")
+        user = self._user(login, user_type)
         if any(login_key(r.login) == login_key(login) and r.content == content for r in issue.reactions):
             return
-        issue.reactions.append(
-            _Reaction(login=login, content=content, user_type=user_type, created_at=created_at or self.now)
-        )
+        when = _second(created_at) if created_at is not None else self.now
+        issue.reactions.append(_Reaction(login=user.login, content=content, created_at=when))
 
     def remove_reaction(self, number: int, login: str, *, content: str = "+1") -> None:
         """`login` takes a reaction back."""
-        issue = self._issue_record(number)
+        issue = self._issue_numbered(number, action=f"react to issue #{number}")
         issue.reactions = [
             r
             for r in issue.reactions
             if not (login_key(r.login) == login_key(login) and r.content == content)
         ]
 
-    def add_comment(
-        self,
-        number: int,
-        author: str | None,
-        body: str,
-        *,
-        user_type: UserType = "User",
-        created_at: datetime | None = None,
-    ) -> int:
-        """`author` comments on an issue (None: a deleted account); returns the comment's id."""
-        self._issue_record(number)
-        comment = _Comment(
-            id=self._next_id(),
-            issue=number,
-            author=author,
-            user_type=user_type,
-            body=body,
-            created_at=created_at or self.now,
-        )
+    def add_comment(self, number: int, author: str | None, body: str, *, user_type: UserType = "User") -> int:
+        """`author` comments on an issue (None: an account since deleted); returns the comment's id."""
+        self._issue_numbered(number, action=f"comment on issue #{number}")
+        login = None if author is None else self._user(author, user_type).login
+        comment = _Comment(id=self._next_id(), issue=number, author=login, body=body, created_at=self.now)
         self._state.comments.append(comment)
         return comment.id
 
@@ -596,26 +684,52 @@ class Sandbox:
     def delete_comment(self, comment_id: int) -> None:
         self._state.comments.remove(self._comment_record(comment_id))
 
-    def close_issue(self, number: int, reason: StateReason = "completed") -> None:
-        """Close an issue: "completed", or "not_planned" (a withdrawn topic), or "duplicate"."""
-        if reason == "reopened":
-            raise ValueError("an issue is closed as completed, not_planned or duplicate")
-        issue = self._issue_record(number)
-        issue.state, issue.state_reason = "closed", reason
+    def add_project(
+        self,
+        number: int = BOARD_NUMBER,
+        *,
+        title: str = "Lean coffee",
+        status: Sequence[str] = STATUS_OPTIONS,
+    ) -> str:
+        """A Projects (v2) board of the owner, with GitHub's built-in fields and a Status field;
+        returns its id. A new sandbox has board 1 already."""
+        if self._board_numbered(number) is not None:
+            raise ValueError(f"the owner has a board #{number} already")
+        board = _Board(id=f"PVT_kwDO{number:06d}{self._next_id()}", number=number, title=title)
+        board.fields = [self._new_field(name, "other") for name in BUILT_IN_FIELDS]
+        board.fields.append(self._new_field("Status", "single_select", status))
+        self._state.boards.append(board)
+        return board.id
 
-    def reopen_issue(self, number: int) -> None:
-        issue = self._issue_record(number)
-        issue.state, issue.state_reason = "open", "reopened"
-
-    def remove_label(self, number: int, label: str) -> None:
-        issue = self._issue_record(number)
-        issue.labels = [name for name in issue.labels if name.casefold() != label.casefold()]
+    def add_board_item(self, number: int, issue: int, **values: str | float) -> str:
+        """Put issue #`issue` on board `number`, with field values by field name (an option's
+        name for a single-select field); returns the item's id."""
+        board = self._board_numbered(number)
+        if board is None:
+            raise ValueError(f"the owner has no board #{number}")
+        self._issue_numbered(issue, action=f"put issue #{issue} on board #{number}")
+        item = next((i for i in board.items if i.issue == issue), None)
+        if item is None:
+            item = _Item(id=f"PVTI_lADO{self._next_id():010d}", issue=issue)
+            board.items.append(item)
+        for name, value in values.items():
+            field = next((f for f in board.fields if f.name == name), None)
+            if field is None or field.type == "other":
+                raise ValueError(f"board #{number} has no field {name!r} that takes a value")
+            if field.type == "single_select":
+                option = next((o for o in field.options if o.name == value), None)
+                if option is None:
+                    raise ValueError(f"field {name!r} has no option {value!r}")
+                item.values[field.id] = option.id
+            else:
+                item.values[field.id] = float(value) if field.type == "number" else str(value)
+        return item.id
 
     # --- inspection (no requests counted) --------------------------------------------------
 
     @property
     def collaborators(self) -> tuple[Collaborator, ...]:
-        return tuple(Collaborator(login=c.login, permission=c.permission) for c in self._state.collaborators)
+        return tuple(Collaborator(login=c.login, permission=c.role) for c in self._state.collaborators)
 
     @property
     def invitations(self) -> tuple[Invitation, ...]:
@@ -628,10 +742,7 @@ class Sandbox:
 
     @property
     def comments(self) -> tuple[Comment, ...]:
-        return tuple(
-            Comment(id=c.id, issue=c.issue, author=c.author, body=c.body, is_bot=c.user_type == "Bot")
-            for c in self._state.comments
-        )
+        return tuple(self._comment(c) for c in self._state.comments)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -639,8 +750,8 @@ class Sandbox:
 
     @property
     def board(self) -> Board | None:
-        """The owner's board 1, as `read_board(1)` would show it."""
-        stored = next((b for b in self._state.boards if b.number == BOARD_NUMBER), None)
+        """The owner's board 1, as read_board(1) shows it."""
+        stored = self._board_numbered(BOARD_NUMBER)
         return None if stored is None else self._board(stored)
 
     # --- inside ----------------------------------------------------------------------------
@@ -649,6 +760,19 @@ class Sandbox:
         value = self._state.next_id
         self._state.next_id += 1
         return value
+
+    def _user(self, login: str, type: UserType = "User") -> _User:
+        """The account behind a login: GitHub spells it one way, whatever case it is given in."""
+        user = next((u for u in self._state.users if login_key(u.login) == login_key(login)), None)
+        if user is None:
+            user = _User(login=login, type=type)
+            self._state.users.append(user)
+        elif type != "User":
+            user.type = type
+        return user
+
+    def _is_bot(self, login: str | None) -> bool:
+        return login is not None and self._user(login).type == "Bot"
 
     def _expired(self, invitation: _Invitation) -> bool:
         return invitation.expired or self.now - invitation.created_at >= INVITATION_LIFETIME
@@ -659,7 +783,7 @@ class Sandbox:
             login=invitation.login,
             created_at=invitation.created_at,
             expired=self._expired(invitation),
-            permission=invitation.permission,
+            permission=invitation.role,
         )
 
     def _invitation_of(self, login: str) -> _Invitation | None:
@@ -668,21 +792,32 @@ class Sandbox:
     def _collaborator(self, login: str) -> _Collaborator | None:
         return next((c for c in self._state.collaborators if login_key(c.login) == login_key(login)), None)
 
-    def _not_found(self, what: str) -> GitHubError:
-        return GitHubError(f"GitHub: no {what} in {self.repository} (404 Not Found)", status=404)
+    # The adapter's words for GitHub's refusals, so a sandbox run reads like a real one.
 
-    def _invalid(self, why: str) -> GitHubError:
-        return GitHubError(f"GitHub refused a change to {self.repository}: {why} (422)", status=422)
+    def _not_found(self, action: str) -> GitHubError:
+        return GitHubError(
+            f"GitHub found nothing while trying to {action} in {self.repository} (404 Not Found): check "
+            "`repository:` in p2p.yaml, and that the token can see that repository",
+            status=404,
+        )
+
+    def _refused(self, action: str, why: str) -> GitHubError:
+        return GitHubError(
+            f"GitHub refused to {action} in {self.repository} (422 Validation Failed: {why})", status=422
+        )
+
+    def _graphql_refused(self, action: str, said: str) -> GitHubError:
+        return GitHubError(f"GitHub's GraphQL API refused to {action}: {said}")
 
     def _open_issue(self, title: str, *, body: str, labels: Sequence[str], author: str) -> _Issue:
         number = self._state.next_number
         self._state.next_number += 1
         issue = _Issue(
             number=number,
-            node_id=f"I_sandbox{number}",
+            node_id=f"I_kwDO{self._next_id():08d}",
             title=title,
             body=body,
-            author=author,
+            author=self._user(author, "Bot" if author.endswith("[bot]") else "User").login,
             created_at=self.now,
         )
         self._label(issue, labels)
@@ -690,28 +825,31 @@ class Sandbox:
         return issue
 
     def _label(self, issue: _Issue, labels: Iterable[str]) -> None:
-        """Add labels to an issue, creating those the repository does not have yet."""
+        """Add labels to an issue; GitHub creates those the repository does not have yet."""
         for name in labels:
-            label = _find_label(self._state.labels, name)
-            if label is None:
-                label = name
-                self._state.labels.append(label)
+            self.add_label(name)
+            label = _find_label(self._state.labels, name) or name
             if _find_label(issue.labels, label) is None:
                 issue.labels.append(label)
 
-    def _issue_record(self, number: int) -> _Issue:
+    def _issue_numbered(self, number: int, *, action: str) -> _Issue:
         issue = next((i for i in self._state.issues if i.number == number), None)
         if issue is None:
-            raise self._not_found(f"issue #{number}")
+            raise self._not_found(action)
         return issue
 
     def _comment_record(self, comment_id: int) -> _Comment:
         comment = next((c for c in self._state.comments if c.id == comment_id), None)
         if comment is None:
-            raise self._not_found(f"comment {comment_id}")
+            raise self._not_found(f"find comment {comment_id}")
         return comment
 
-    def _issue(self, issue: _Issue) -> Issue:
+    def _issue(self, issue: _Issue, *, reactions: bool = True, duplicate: bool = True) -> Issue:
+        """An issue as the adapter shows it: REST answers carry no reactions; the topics query
+        asks for stateReason without enableDuplicate, so GitHub reports a duplicate as completed."""
+        reason = issue.state_reason
+        if not duplicate and reason == "duplicate":
+            reason = "completed"
         thumbs = sorted((r for r in issue.reactions if r.content == "+1"), key=lambda r: r.created_at)
         return Issue(
             number=issue.number,
@@ -719,52 +857,60 @@ class Sandbox:
             title=issue.title,
             body=issue.body,
             state=issue.state,
-            state_reason=issue.state_reason,
-            author=issue.author,
+            state_reason=reason,
+            author=_shown(issue.author),
             labels=tuple(issue.labels),
             reactions=tuple(
-                Reaction(login=r.login, is_bot=r.user_type == "Bot", created_at=r.created_at) for r in thumbs
-            ),
+                Reaction(login=_shown(r.login), is_bot=self._is_bot(r.login), created_at=r.created_at)
+                for r in thumbs
+            )
+            if reactions
+            else (),
             url=f"https://github.com/{self.repository}/issues/{issue.number}",
+        )
+
+    def _comment(self, comment: _Comment) -> Comment:
+        return Comment(
+            id=comment.id,
+            issue=comment.issue,
+            author=None if comment.author is None else _shown(comment.author),
+            body=comment.body,
+            is_bot=self._is_bot(comment.author),
         )
 
     # --- inside: the board -----------------------------------------------------------------
 
-    def _create_board(self, number: int, title: str) -> None:
-        board = _Board(id=f"PVT_sandbox{self._next_id()}", number=number, title=title)
-        for name in DEFAULT_FIELDS:
-            if name == "Status":
-                board.fields.append(
-                    _Field(
-                        id=f"PVTSSF_sandbox{self._next_id()}",
-                        name=name,
-                        type="single_select",
-                        options=[self._option(option) for option in STATUS_OPTIONS],
-                    )
-                )
-            else:
-                board.fields.append(_Field(id=f"PVTF_sandbox{self._next_id()}", name=name, type="other"))
-        self._state.boards.append(board)
+    def _new_field(self, name: str, type: FieldType, options: Sequence[str] = ()) -> _Field:
+        prefix = "PVTSSF" if type == "single_select" else "PVTF"
+        return _Field(
+            id=f"{prefix}_lADO{self._next_id():08d}",
+            name=name,
+            type=type,
+            options=[self._option(option) for option in options],
+        )
 
     def _option(self, name: str) -> _Option:
         return _Option(id=f"{self._next_id():08x}", name=name)
 
-    def _board_record(self, board_id: str) -> _Board:
+    def _board_numbered(self, number: int) -> _Board | None:
+        return next((b for b in self._state.boards if b.number == number), None)
+
+    def _board_record(self, board_id: str, action: str) -> _Board:
         board = next((b for b in self._state.boards if b.id == board_id), None)
         if board is None:
-            raise self._not_found(f"project {board_id}")
+            raise self._not_found(action)
         return board
 
-    def _item_record(self, board: _Board, item_id: str) -> _Item:
+    def _item_record(self, board: _Board, item_id: str, action: str) -> _Item:
         item = next((i for i in board.items if i.id == item_id), None)
         if item is None:
-            raise self._not_found(f"item {item_id} on project {board.number}")
+            raise self._not_found(action)
         return item
 
-    def _field_record(self, board: _Board, field_id: str) -> _Field:
+    def _field_record(self, board: _Board, field_id: str, action: str) -> _Field:
         field = next((f for f in board.fields if f.id == field_id), None)
         if field is None:
-            raise self._not_found(f"field {field_id} on project {board.number}")
+            raise self._not_found(action)
         return field
 
     def _field(self, field: _Field) -> BoardField:
@@ -778,15 +924,15 @@ class Sandbox:
     def _item(self, board: _Board, item: _Item) -> BoardItem:
         values: dict[str, str | float] = {}
         for field in board.fields:
-            if field.id not in item.values:
+            value = item.values.get(field.id)
+            if value is None:
                 continue
-            value = item.values[field.id]
             if field.type == "single_select":
                 option = next((o for o in field.options if o.id == value), None)
-                if option is None:
-                    continue
-                value = option.name
-            values[field.name] = value
+                if option is not None:
+                    values[field.name] = option.name
+            else:
+                values[field.name] = value
         return BoardItem(id=item.id, issue=item.issue, values=values)
 
     def _board(self, board: _Board) -> Board:
@@ -797,3 +943,7 @@ class Sandbox:
             fields=tuple(self._field(f) for f in board.fields),
             items=tuple(self._item(board, i) for i in board.items),
         )
+
+
+def _item_name(item: BoardItem) -> str:
+    return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"

@@ -8,16 +8,19 @@ operations and asserts what any caller could observe.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import pytest
 
-from p2p.errors import GitHubError, InvitationLimitError
-from p2p.models import Board, Issue, StateReason
+from p2p.errors import GitHubError, InvitationLimitError, P2PError
+from p2p.github import GitHubRepository
+from p2p.models import Board, Issue, IssueState, StateReason
 from p2p.port import Port
 from p2p.sandbox import Sandbox
+from tests.fakegithub import LEAN_COFFEE_STATUS, FakeGitHub
 
 REPOSITORY = "acme/roundtable"
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -25,16 +28,14 @@ EVENT = "2024-03-20"
 OTHER_EVENT = "2024-05-08"
 
 
-class World(Protocol):
-    """Everyone else on GitHub, and the clock: what a test seeds before it calls the port."""
-
-    port: Port
+class GitHubWorld(Protocol):
+    """Everyone else on GitHub, and the clock: the seeding names the sandbox and the fake share."""
 
     def add_collaborator(self, login: str, permission: str = "triage") -> None: ...
     def accept_invitation(self, login: str) -> None: ...
     def add_invitation(
         self, login: str, *, created_at: datetime | None = None, expired: bool = False
-    ) -> None: ...
+    ) -> int: ...
     def add_issue(
         self,
         title: str,
@@ -42,7 +43,7 @@ class World(Protocol):
         body: str = "",
         labels: Sequence[str] = (),
         author: str = "someone",
-        state: str = "open",
+        state: IssueState = "open",
         state_reason: StateReason | None = None,
     ) -> int: ...
     def add_reaction(
@@ -51,33 +52,33 @@ class World(Protocol):
         login: str,
         *,
         content: str = "+1",
-        user_type: str = "User",
+        user_type: Literal["User", "Bot"] = "User",
         created_at: datetime | None = None,
     ) -> None: ...
-    def add_comment(self, number: int, author: str, body: str) -> int: ...
+    def add_comment(
+        self, number: int, author: str, body: str, *, user_type: Literal["User", "Bot"] = "User"
+    ) -> int: ...
     def edit_comment(self, comment_id: int, body: str) -> None: ...
     def delete_comment(self, comment_id: int) -> None: ...
-    def close_issue(self, number: int, reason: StateReason) -> None: ...
+    def close_issue(self, number: int, reason: StateReason = "completed") -> None: ...
     def advance(self, delta: timedelta) -> None: ...
 
 
-class SandboxWorld:
-    """The sandbox is its own world: its world methods are the seeding names."""
+@dataclass
+class World:
+    """What a contract test works with: the port under test, and the world around it."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.port: Port = sandbox
+    port: Port
+    github: GitHubWorld
 
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
-        self.sandbox.add_collaborator(login, permission)
+        self.github.add_collaborator(login, permission)
 
     def accept_invitation(self, login: str) -> None:
-        self.sandbox.accept_invitation(login)
+        self.github.accept_invitation(login)
 
-    def add_invitation(
-        self, login: str, *, created_at: datetime | None = None, expired: bool = False
-    ) -> None:
-        self.sandbox.add_invitation(login, created_at=created_at, expired=expired)
+    def add_invitation(self, login: str, *, created_at: datetime | None = None, expired: bool = False) -> int:
+        return self.github.add_invitation(login, created_at=created_at, expired=expired)
 
     def add_issue(
         self,
@@ -86,16 +87,11 @@ class SandboxWorld:
         body: str = "",
         labels: Sequence[str] = (),
         author: str = "someone",
-        state: str = "open",
+        state: IssueState = "open",
         state_reason: StateReason | None = None,
     ) -> int:
-        return self.sandbox.add_issue(
-            title,
-            body=body,
-            labels=labels,
-            author=author,
-            state="closed" if state == "closed" else "open",
-            state_reason=state_reason,
+        return self.github.add_issue(
+            title, body=body, labels=labels, author=author, state=state, state_reason=state_reason
         )
 
     def add_reaction(
@@ -104,39 +100,56 @@ class SandboxWorld:
         login: str,
         *,
         content: str = "+1",
-        user_type: str = "User",
+        user_type: Literal["User", "Bot"] = "User",
         created_at: datetime | None = None,
     ) -> None:
-        self.sandbox.add_reaction(
-            number,
-            login,
-            content=content,
-            user_type="Bot" if user_type == "Bot" else "User",
-            created_at=created_at,
-        )
+        self.github.add_reaction(number, login, content=content, user_type=user_type, created_at=created_at)
 
-    def add_comment(self, number: int, author: str, body: str) -> int:
-        return self.sandbox.add_comment(number, author, body)
+    def add_comment(
+        self, number: int, author: str, body: str, *, user_type: Literal["User", "Bot"] = "User"
+    ) -> int:
+        return self.github.add_comment(number, author, body, user_type=user_type)
 
     def edit_comment(self, comment_id: int, body: str) -> None:
-        self.sandbox.edit_comment(comment_id, body)
+        self.github.edit_comment(comment_id, body)
 
     def delete_comment(self, comment_id: int) -> None:
-        self.sandbox.delete_comment(comment_id)
+        self.github.delete_comment(comment_id)
 
     def close_issue(self, number: int, reason: StateReason) -> None:
-        self.sandbox.close_issue(number, reason)
+        self.github.close_issue(number, reason)
 
     def advance(self, delta: timedelta) -> None:
-        self.sandbox.now = self.sandbox.now + delta
+        self.github.advance(delta)
 
 
-@pytest.fixture(params=["sandbox"])
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    if request.param == "sandbox":
-        sandbox = Sandbox.open(tmp_path / ".p2p" / "sandbox.json", repository=REPOSITORY, now=NOW)
-        yield SandboxWorld(sandbox)
+def _worlds(kind: str, folder: Path, *, organization: bool = True) -> Iterator[World]:
+    if kind == "sandbox":
+        sandbox = Sandbox.open(
+            folder / ".p2p" / "sandbox.json", repository=REPOSITORY, now=NOW, organization=organization
+        )
+        yield World(port=sandbox, github=sandbox)
         sandbox.close()
+        return
+    # The real adapter, over HTTP, against the fake GitHub with the board a sandbox starts with.
+    with FakeGitHub(REPOSITORY, now=NOW, owner_is_organization=organization) as fake:
+        fake.add_project(1, fields={"Status": LEAN_COFFEE_STATUS})
+        port = GitHubRepository.from_environment(
+            REPOSITORY, env={"GITHUB_TOKEN": "ghp_contract0123456789", "P2P_WRITE_DELAY": "0"}
+        )
+        yield World(port=port, github=fake)
+        assert fake.unhandled == []
+
+
+@pytest.fixture(params=["sandbox", "github"])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    yield from _worlds(request.param, tmp_path)
+
+
+@pytest.fixture(params=["sandbox", "github"])
+def personal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """A repository of a personal account, not of an organization."""
+    yield from _worlds(request.param, tmp_path, organization=False)
 
 
 def _board(world: World) -> Board:
@@ -160,7 +173,11 @@ def test_read_access_shows_collaborators_and_invitations_with_expiry(world: Worl
     access = world.port.read_access()
 
     assert access.owner_is_organization
-    assert [c.login for c in access.collaborators] == ["alice"]
+    # The token's own user is an admin of the repository, as GitHub lists it.
+    assert {(c.login, c.permission) for c in access.collaborators} == {
+        ("alice", "triage"),
+        ("p2p-bot", "admin"),
+    }
     assert {i.login: i.expired for i in access.invitations} == {"bob": False, "carol": True}
     assert all(i.id > 0 for i in access.invitations)
 
@@ -178,16 +195,43 @@ def test_invite_sends_an_invitation(world: World) -> None:
     invitation = world.port.invite("dave", "triage")
 
     assert invitation is not None
-    assert (invitation.login, invitation.expired) == ("dave", False)
+    assert (invitation.login, invitation.expired, invitation.permission) == ("dave", False, "triage")
+    assert invitation.created_at == NOW
     assert [(i.id, i.login) for i in world.port.read_access().invitations] == [(invitation.id, "dave")]
+
+
+def test_invite_again_gives_back_the_pending_invitation(world: World) -> None:
+    first = world.port.invite("dave", "triage")
+    again = world.port.invite("Dave", "push")
+
+    assert first is not None and again is not None
+    assert again.id == first.id
+    assert again.permission == "write"
+    assert len(world.port.read_access().invitations) == 1
+
+
+def test_invite_after_expiry_sends_a_new_invitation(world: World) -> None:
+    old = world.add_invitation("dave", created_at=NOW - timedelta(days=8))
+
+    new = world.port.invite("dave", "triage")
+
+    assert new is not None and new.id != old and not new.expired
+    assert [i.id for i in world.port.read_access().invitations] == [new.id]
+
+
+def test_invite_with_an_unknown_role_is_refused(world: World) -> None:
+    with pytest.raises(GitHubError) as refused:
+        world.port.invite("dave", "owner")
+    assert refused.value.status == 422
 
 
 def test_invite_of_a_collaborator_sends_nothing(world: World) -> None:
     world.add_collaborator("alice")
 
     assert world.port.invite("alice", "triage") is None
-    assert world.port.invite("ALICE", "triage") is None  # logins are case-insensitive
+    assert world.port.invite("ALICE", "push") is None  # logins are case-insensitive
     assert world.port.read_access().invitations == ()
+    assert ("alice", "write") in {(c.login, c.permission) for c in world.port.read_access().collaborators}
 
 
 def test_an_accepted_invitation_makes_a_collaborator(world: World) -> None:
@@ -196,7 +240,7 @@ def test_an_accepted_invitation_makes_a_collaborator(world: World) -> None:
     world.accept_invitation("dave")
 
     access = world.port.read_access()
-    assert [c.login for c in access.collaborators] == ["dave"]
+    assert ("dave", "triage") in {(c.login, c.permission) for c in access.collaborators}
     assert access.invitations == ()
 
 
@@ -218,7 +262,15 @@ def test_remove_collaborator(world: World) -> None:
 
     world.port.remove_collaborator("alice")
 
-    assert [c.login for c in world.port.read_access().collaborators] == ["erin"]
+    assert {c.login for c in world.port.read_access().collaborators} == {"erin", "p2p-bot"}
+
+
+def test_remove_collaborator_also_cancels_their_invitation(world: World) -> None:
+    world.port.invite("dave", "triage")
+
+    world.port.remove_collaborator("dave")
+
+    assert world.port.read_access().invitations == ()
 
 
 def test_remove_of_someone_without_access_is_refused(world: World) -> None:
@@ -238,6 +290,17 @@ def test_fifty_invitations_a_day_then_the_limit(world: World) -> None:
     assert len(world.port.read_access().invitations) == 50
     world.advance(timedelta(hours=24, minutes=1))
     assert world.port.invite("person50", "triage") is not None
+
+
+def test_cancelled_invitations_still_count_toward_the_daily_limit(world: World) -> None:
+    for n in range(50):
+        invitation = world.port.invite(f"person{n}", "triage")
+        assert invitation is not None
+        world.port.cancel_invitation(invitation.id)
+    world.advance(timedelta(hours=23))
+
+    with pytest.raises(InvitationLimitError):
+        world.port.invite("late", "triage")
 
 
 # --- topics ------------------------------------------------------------------------------
@@ -271,6 +334,24 @@ def test_read_topics_returns_the_events_issues_and_new_proposals(world: World) -
     assert by_number[proposal].title == "On-call"
     assert not by_number[no_topic].is_topic
     assert all(REPOSITORY in i.url and i.url.endswith(f"/{i.number}") for i in topics.issues)
+    assert topics.labels == ("topic", f"event:{EVENT}", f"event:{OTHER_EVENT}", "bug")
+
+
+def test_a_duplicate_reads_as_completed(world: World) -> None:
+    # The topics query asks for stateReason without enableDuplicate.
+    number = world.add_issue(
+        "Hiring", labels=["topic", f"event:{EVENT}"], state="closed", state_reason="duplicate"
+    )
+
+    assert _topic(world, number).state_reason == "completed"
+
+
+def test_labels_are_one_whatever_their_case(world: World) -> None:
+    number = world.add_issue("Hiring", labels=["Topic"])
+
+    world.port.add_labels(number, ["topic", f"event:{EVENT}"])
+
+    assert _topic(world, number).labels == ("Topic", f"event:{EVENT}")
 
 
 def test_read_topics_counts_thumbs_up_only_and_flags_bots(world: World) -> None:
@@ -278,11 +359,12 @@ def test_read_topics_counts_thumbs_up_only_and_flags_bots(world: World) -> None:
     world.add_reaction(number, "alice", created_at=NOW - timedelta(hours=3))
     world.add_reaction(number, "bob", content="heart", created_at=NOW - timedelta(hours=2))
     world.add_reaction(number, "bob", content="-1", created_at=NOW - timedelta(hours=2))
-    world.add_reaction(number, "helper", user_type="Bot", created_at=NOW - timedelta(hours=1))
+    world.add_reaction(number, "helper[bot]", user_type="Bot", created_at=NOW - timedelta(hours=1))
     world.add_reaction(number, "carol", created_at=NOW - timedelta(minutes=5))
 
     reactions = _topic(world, number).reactions
 
+    # A bot shows without "[bot]", as GraphQL names it, and flagged.
     assert [(r.login, r.is_bot) for r in reactions] == [("alice", False), ("helper", True), ("carol", False)]
     assert [r.created_at for r in reactions] == [
         NOW - timedelta(hours=3),
@@ -359,6 +441,16 @@ def test_read_comments_oldest_first_for_the_given_issues(world: World) -> None:
     assert not any(c.is_bot for c in comments)
 
 
+def test_read_comments_flags_bots(world: World) -> None:
+    number = world.add_issue("Hiring", labels=["topic", f"event:{EVENT}"])
+    world.add_comment(number, "helper[bot]", "Takeaway: automate", user_type="Bot")
+
+    comments = world.port.read_comments([number])
+
+    assert [(c.author, c.is_bot) for c in comments] == [("helper", True)]
+    assert world.port.read_comments([]) == ()
+
+
 # --- board -------------------------------------------------------------------------------
 
 
@@ -373,6 +465,16 @@ def test_the_board_starts_with_lean_coffee_status_only(world: World) -> None:
     assert board.field("Event") is None
     assert board.items == ()
     assert world.port.read_board(99) is None
+    assert [(f.name, f.type) for f in board.fields] == [
+        ("Title", "other"),
+        ("Assignees", "other"),
+        ("Labels", "other"),
+        ("Linked pull requests", "other"),
+        ("Milestone", "other"),
+        ("Repository", "other"),
+        ("Reviewers", "other"),
+        ("Status", "single_select"),
+    ]
 
 
 def test_add_item_is_idempotent(world: World) -> None:
@@ -423,21 +525,58 @@ def test_move_item_orders_the_board(world: World) -> None:
     assert [i.issue for i in _board(world).items] == [numbers[3], numbers[1], numbers[2], numbers[0]]
 
 
-def test_create_field_and_set_options_keep_what_stays(world: World) -> None:
+def test_create_field_then_set_options_replaces_them(world: World) -> None:
     issue = world.port.create_issue("Hiring", "", ["topic"])
     board = _board(world)
     item = world.port.add_item(board, issue)
     size = world.port.create_field(board, "Size", "single_select", ["S", "M"])
     assert (size.name, size.type, [o.name for o in size.options]) == ("Size", "single_select", ["S", "M"])
     world.port.set_field(board, item, size, "M")
+    status = board.field("Status")
+    assert status is not None
+    world.port.set_field(board, item, status, "Discussed")
 
     changed = world.port.set_options(board, size, ["M", "L"])
 
     assert [o.name for o in changed.options] == ["M", "L"]
-    assert changed.option("M") == size.option("M")
     fresh = _board(world)
     assert fresh.field("Size") == changed
-    assert fresh.items[0].values["Size"] == "M"
+    # GitHub gives every option sent a new id: the item's value of that field is gone, others stay.
+    assert fresh.items[0].values == {"Status": "Discussed"}
+    world.port.set_field(fresh, fresh.items[0], changed, "M")
+    assert _board(world).items[0].values == {"Status": "Discussed", "Size": "M"}
+
+
+def test_set_field_refuses_an_unknown_option_before_asking(world: World) -> None:
+    issue = world.port.create_issue("Hiring", "", ["topic"])
+    board = _board(world)
+    item = world.port.add_item(board, issue)
+    status = board.field("Status")
+    title = board.field("Title")
+    assert status is not None and title is not None
+    writes = world.port.requests.writes
+
+    with pytest.raises(P2PError, match="no option 'Done'"):
+        world.port.set_field(board, item, status, "Done")
+    with pytest.raises(P2PError):
+        world.port.set_field(board, item, title, "New title")
+
+    assert world.port.requests.writes == writes
+
+
+def test_board_writes_to_a_missing_item_are_refused(world: World) -> None:
+    issue = world.port.create_issue("Hiring", "", ["topic"])
+    board = _board(world)
+    item = world.port.add_item(board, issue)
+    stranger = item.model_copy(update={"id": "PVTI_lADO0000000000"})
+    votes = world.port.create_field(board, "Votes", "number")
+
+    with pytest.raises(GitHubError):
+        world.port.set_field(board, stranger, votes, 1)
+    with pytest.raises(GitHubError):
+        world.port.move_item(board, stranger, None)
+    with pytest.raises(GitHubError):
+        world.port.move_item(board, item, stranger)
 
 
 def test_create_field_twice_is_refused(world: World) -> None:
@@ -490,3 +629,42 @@ def test_each_write_is_one_request(world: World) -> None:
     world.port.cancel_invitation(invitation.id)
 
     assert requests.writes - before == 8
+
+
+def test_long_lists_cost_one_request_per_100(world: World) -> None:
+    for n in range(150):
+        world.add_collaborator(f"member{n}")
+        world.add_issue(f"Topic {n}", labels=["topic", f"event:{EVENT}"])
+    busy = world.add_issue("Busy", labels=["topic", f"event:{EVENT}"])
+    for n in range(120):
+        world.add_comment(busy, f"member{n}", f"comment {n}")
+    quiet = world.add_issue("Not read yet", labels=["bug"])
+    world.add_comment(quiet, "alice", "hello")
+    requests = world.port.requests
+
+    assert len(world.port.read_access().collaborators) == 151
+    assert requests.reads == 3  # collaborators: 2 pages; invitations: 1
+
+    topics = world.port.read_topics(EVENT)
+    assert len(topics.issues) == 151
+    assert requests.reads == 5  # the event's issues and the open topics: 2 pages each, side by side
+
+    comments = world.port.read_comments([i.number for i in topics.issues])
+    assert len(comments) == 120
+    assert requests.reads == 8  # 151 known issues: 2 requests; the busy one's second page: 1
+
+    assert [c.body for c in world.port.read_comments([quiet])] == ["hello"]
+    assert requests.reads == 9  # an issue not read before is looked up on its own
+    assert requests.writes == 0
+
+
+def test_a_personal_repository(personal: World) -> None:
+    access = personal.port.read_access()
+    assert not access.owner_is_organization
+    assert ("acme", "admin") in {(c.login, c.permission) for c in access.collaborators}
+
+    invitation = personal.port.invite("dave", "triage")
+
+    # On a personal account's repository every collaborator gets write access.
+    assert invitation is not None and invitation.permission == "write"
+    assert not personal.port.read_access().owner_is_organization

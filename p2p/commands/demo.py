@@ -304,10 +304,8 @@ def _votes(play: Demo) -> None:
                     user_type="Bot" if login == BOT else "User",
                     created_at=moment,
                 )
-    play.github(
-        f"{len(ballots) - 4} participants and {ORGANIZER} give their 👍; alice-ng gives a fourth one;"
-    )
-    play.github(f"nora-berg (waitlisted), {OUTSIDER} (not registered) and {BOT} vote too")
+    play.github(f"{len(ballots) - 4} participants and {ORGANIZER} give their 👍, and alice-ng a fourth one.")
+    play.github(f"nora-berg (waitlisted), {OUTSIDER} (not registered) and {BOT} vote too.")
     play.run(["votes", "tally"], lambda ws: tally(ws, event=None, dry_run=False, as_json=False))
     play.run(["render"], lambda ws: render(ws, check=False))
     play.region("next-event")
@@ -332,8 +330,8 @@ def _after(play: Demo, event_id: str) -> None:
         github.add_comment(first.issue, "emeka-obi", "Great discussion, thanks all!")
         github.add_comment(second.issue, ORGANIZER, "takeaway:  Protect one no-meeting day a week.")
         github.add_comment(second.issue, OUTSIDER, "Takeaway: Buy my product.")
-    play.github(f"bo-chen and {ORGANIZER} comment a `Takeaway:` on #{first.issue} and #{second.issue};")
-    play.github(f"so does {OUTSIDER}, who had no seat; emeka-obi comments, with no takeaway")
+    play.github(f"bo-chen and {ORGANIZER} comment a `Takeaway:` on #{first.issue} and #{second.issue},")
+    play.github(f"and so does {OUTSIDER}, who had no seat; emeka-obi comments with no takeaway.")
     play.run(["takeaways", "collect", event_id], lambda ws: collect(ws, event=event_id, dry_run=False))
     play.run(["render"], lambda ws: render(ws, check=False))
     play.region("previous-events")

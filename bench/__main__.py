@@ -1,0 +1,7 @@
+"""`python -m bench`: measure the toolkit and write bench/RESULTS.md."""
+
+import sys
+
+from bench.run import main
+
+sys.exit(main())

@@ -1,0 +1,339 @@
+"""Fault tolerance through the command line, against the stateful fake GitHub.
+
+For every kind of write the toolkit makes, GitHub applies it and then answers 502: the run
+stops with a clear message, the next run finishes the work without duplicating anything, and
+the state ends up exactly where a run without the fault leaves it. Also: a connection dropped
+mid-run, secondary and primary rate limits during a burst of writes (waited out, the waits
+made instant, and retried), and a token without a permission the command needs.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from bench.world import REPOSITORY, Size, accept_invitations, logins, seed_github, write_roundtable
+from p2p.cli import app
+from p2p.port import Port
+from tests.fakegithub import DEFAULT_STATUS, FakeGitHub
+
+TOKEN = "ghp_faultTestToken0123456789"
+SIZE = Size(topics=6, participants=4, events=2)
+GRAPHQL = r"/graphql$"
+
+
+@dataclass
+class World:
+    root: Path
+    fake: FakeGitHub
+    event: str
+
+    def p2p(self, *args: str) -> Result:
+        """One command through the real command line; any unexpected exception fails the test."""
+        self.fake.reset_counts()
+        return CliRunner().invoke(
+            app, ["--repo-dir", str(self.root), *args], env={"GITHUB_TOKEN": TOKEN}, catch_exceptions=False
+        )
+
+    def converge(self, *args: str) -> Result:
+        """Run until a run writes nothing (at most three runs): the last run's result."""
+        for _ in range(3):
+            result = self.p2p(*args)
+            assert result.exit_code == 0, result.output
+            if self.fake.writes == 0:
+                return result
+        raise AssertionError(f"`p2p {' '.join(args)}` still writes after three runs:\n{result.output}")
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    event = write_roundtable(tmp_path, SIZE, now.date())
+    with FakeGitHub(REPOSITORY, now=now) as fake:
+        seed_github(fake, SIZE)
+        yield World(tmp_path, fake, event)
+
+
+def make_world(root: Path) -> Iterator[World]:
+    """A second, independent world (for the run without a fault)."""
+    root.mkdir()
+    now = datetime.now(UTC).replace(microsecond=0)
+    event = write_roundtable(root, SIZE, now.date())
+    with FakeGitHub(REPOSITORY, now=now) as fake:
+        seed_github(fake, SIZE)
+        yield World(root, fake, event)
+
+
+def state(fake: FakeGitHub, *, ordered: bool) -> dict[str, object]:
+    """What GitHub holds, free of ids: what must be the same with or without a fault. The
+    board's order counts once votes are tallied (`ordered`); before, it is nobody's concern."""
+    board = fake.project(1)
+    titles = {issue.number: issue.title for issue in fake.issues.values()}
+    return {
+        "collaborators": fake.collaborators,
+        "invitations": sorted((i.login, i.permission) for i in fake.invitations),
+        "issues": sorted(
+            (i.title, i.author, i.state, sorted(label.casefold() for label in i.labels))
+            for i in fake.issues.values()
+        ),
+        "labels": sorted(name.casefold() for name in fake.labels),
+        "fields": sorted(board.fields.items()),
+        "items": (list if ordered else sorted)(
+            (titles.get(row.issue or 0, ""), sorted(row.values.items())) for row in board.items
+        ),
+    }
+
+
+def assert_no_duplicates(fake: FakeGitHub) -> None:
+    invited = Counter(i.login.casefold() for i in fake.invitations)
+    assert all(n == 1 for n in invited.values()), invited
+    titles = Counter(i.title for i in fake.issues.values())
+    assert all(n == 1 for n in titles.values()), titles
+    for issue in fake.issues.values():
+        assert len({label.casefold() for label in issue.labels}) == len(issue.labels), issue.labels
+    board = fake.project(1)
+    on_board = Counter(row.issue for row in board.items)
+    assert all(n == 1 for n in on_board.values()), on_board
+    assert len(fake.labels) == len({name.casefold() for name in fake.labels})
+
+
+def assert_clean_failure(result: Result, *, says: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert says in result.stderr, result.stderr
+    assert TOKEN not in result.output
+
+
+# --- setting the scene for each kind of write ------------------------------------------------
+
+
+def nothing(world: World) -> None:
+    return None
+
+
+def newcomer_invited(world: World) -> None:
+    """A seat freed and taken by a newcomer (in no past event), who is invited."""
+    assert world.p2p("participants", "cancel", logins(SIZE.participants)[0]).exit_code == 0
+    assert world.p2p("participants", "add", "newcomer").exit_code == 0
+    world.converge("participants", "sync")
+    assert world.fake.invitation_for("newcomer") is not None
+
+
+def invited_then_one_cancels(world: World) -> None:
+    """The newcomer cancels while invited: their invitation must go."""
+    newcomer_invited(world)
+    assert world.p2p("participants", "cancel", "newcomer").exit_code == 0
+
+
+def collaborators_then_one_cancels(world: World) -> None:
+    """The newcomer accepts, then cancels: their access must go."""
+    newcomer_invited(world)
+    accept_invitations(world.fake)
+    assert world.p2p("participants", "cancel", "newcomer").exit_code == 0
+
+
+def topics_synced(world: World) -> None:
+    world.converge("topics", "sync")
+
+
+def board_as_github_makes_it(world: World) -> None:
+    """A new board: Status with GitHub's default options, no Votes, no Event."""
+    world.fake.add_project(1, fields={"Status": DEFAULT_STATUS}, title="Lean coffee")
+
+
+@dataclass(frozen=True)
+class Write:
+    """One kind of write: the scene, the command that makes it, and the request to fail."""
+
+    scene: Callable[[World], None]
+    command: tuple[str, ...]
+    method: str
+    path: str
+    operation: str | None = None
+
+
+WRITES = {
+    "invite": Write(nothing, ("participants", "sync"), "PUT", r"/collaborators/[^/]+$"),
+    "cancel invitation": Write(
+        invited_then_one_cancels, ("participants", "sync"), "DELETE", r"/invitations/\d+$"
+    ),
+    "remove collaborator": Write(
+        collaborators_then_one_cancels, ("participants", "sync"), "DELETE", r"/collaborators/[^/]+$"
+    ),
+    "create issue": Write(nothing, ("topics", "sync"), "POST", r"/issues$"),
+    "add label": Write(nothing, ("topics", "sync"), "POST", r"/issues/\d+/labels$"),
+    "add board item": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "addProjectV2ItemById"),
+    "set field": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "updateProjectV2ItemFieldValue"),
+    "move item": Write(topics_synced, ("votes", "tally"), "POST", GRAPHQL, "updateProjectV2ItemPosition"),
+    "create field": Write(
+        board_as_github_makes_it, ("board", "setup"), "POST", GRAPHQL, "createProjectV2Field"
+    ),
+    "set options": Write(
+        board_as_github_makes_it, ("board", "setup"), "POST", GRAPHQL, "updateProjectV2Field"
+    ),
+}
+PORT_WRITES = {
+    "invite": "invite",
+    "cancel_invitation": "cancel invitation",
+    "remove_collaborator": "remove collaborator",
+    "create_issue": "create issue",
+    "add_labels": "add label",
+    "add_item": "add board item",
+    "set_field": "set field",
+    "move_item": "move item",
+    "create_field": "create field",
+    "set_options": "set options",
+}
+
+
+@pytest.mark.parametrize("kind", list(WRITES))
+def test_a_502_after_github_applied_a_write_then_the_next_run_converges_without_duplicates(
+    world: World, tmp_path: Path, kind: str
+) -> None:
+    write = WRITES[kind]
+    write.scene(world)
+    world.fake.fail_next(write.method, write.path, 502, after_apply=True, operation=write.operation)
+
+    failed = world.p2p(*write.command)
+
+    assert_clean_failure(failed, says="502")
+    assert "may or may not have been made" in failed.stderr
+    assert "again" in failed.stderr
+    assert world.fake.writes >= 1  # the write was sent (and applied) before the failure
+    assert_no_duplicates(world.fake)
+
+    world.converge(*write.command)
+
+    assert_no_duplicates(world.fake)
+    # Exactly where the same runs without the fault end up.
+    for reference in make_world(tmp_path / "reference"):
+        write.scene(reference)
+        reference.converge(*write.command)
+        ordered = write.command == ("votes", "tally")
+        assert state(world.fake, ordered=ordered) == state(reference.fake, ordered=ordered)
+
+
+def test_every_kind_of_write_of_the_port_is_covered() -> None:
+    writes = {
+        name
+        for name, member in vars(Port).items()
+        if callable(member) and not name.startswith(("_", "read_"))
+    }
+    assert writes == set(PORT_WRITES)
+    assert set(PORT_WRITES.values()) == set(WRITES)
+
+
+# --- a dropped connection ---------------------------------------------------------------------
+
+
+def test_a_connection_reset_on_a_write_stops_the_run_and_the_next_run_finishes(world: World) -> None:
+    world.fake.reset_next("POST", r"/issues/\d+/labels$", after_apply=True)
+
+    failed = world.p2p("topics", "sync")
+
+    assert_clean_failure(failed, says="could not reach GitHub")
+    assert "may or may not have been made" in failed.stderr
+    world.converge("topics", "sync")
+    assert_no_duplicates(world.fake)
+    labelled = [i for i in world.fake.issues.values() if f"event:{world.event}" in i.labels]
+    assert len(labelled) == SIZE.topics
+
+
+def test_a_connection_reset_on_a_read_is_retried(world: World) -> None:
+    world.fake.reset_next("GET", r"/collaborators$")
+    world.fake.reset_next("POST", GRAPHQL, operation="Topics")
+
+    first = world.p2p("participants", "sync")
+    second = world.p2p("topics", "sync")
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert world.fake.waits == [2.0, 2.0]  # one back-off each, made instant by the fake
+    assert_no_duplicates(world.fake)
+
+
+# --- rate limits --------------------------------------------------------------------------------
+
+
+def test_a_secondary_rate_limit_in_a_burst_of_writes_is_waited_out_and_retried(world: World) -> None:
+    # The third label of the burst, then a board write: refused twice each, applied never.
+    world.fake.rate_limit_next("secondary", 2, method="POST", path_regex=r"/issues/3/labels$")
+    world.fake.rate_limit_next("secondary", 2, operation="updateProjectV2ItemFieldValue", retry_after=None)
+
+    result = world.p2p("topics", "sync")
+
+    assert result.exit_code == 0, result.output
+    # Retry-After: 60 honoured; without it, a minute, then two ("Rate limits for the REST API").
+    assert sorted(world.fake.waits) == [60.0, 60.0, 60.0, 120.0]
+    assert_no_duplicates(world.fake)
+    assert world.p2p("topics", "sync").exit_code == 0
+    assert world.fake.writes == 0
+
+
+def test_a_primary_rate_limit_waits_until_the_reset(world: World) -> None:
+    world.fake.rate_limit_next("primary", 1, method="PUT", path_regex=r"/collaborators/")
+
+    result = world.p2p("participants", "sync")
+
+    assert result.exit_code == 0, result.output
+    [wait] = world.fake.waits
+    assert 55.0 <= wait <= 62.0  # until x-ratelimit-reset, a minute ahead, and a second more
+    assert len(world.fake.invitations) == SIZE.participants
+
+
+def test_a_rate_limit_that_will_not_lift_stops_the_run_clearly_and_the_next_run_finishes(
+    world: World,
+) -> None:
+    world.fake.rate_limit_next("secondary", 4, method="POST", path_regex=r"/issues/\d+/labels$")
+
+    failed = world.p2p("topics", "sync")
+
+    assert_clean_failure(failed, says="rate limit")
+    assert "run again" in failed.stderr
+    assert world.fake.waits == [60.0, 60.0, 60.0]  # three retries, then it gives up
+    world.converge("topics", "sync")
+    assert_no_duplicates(world.fake)
+
+
+# --- a token without the permission -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("permission", "command", "named"),
+    [
+        ("administration", ("participants", "sync"), "Administration"),
+        ("issues", ("topics", "sync"), "Issues"),
+        ("projects", ("topics", "sync"), "Projects"),
+        ("projects", ("board", "setup"), "Projects"),
+        ("issues", ("votes", "tally"), "Issues"),
+    ],
+)
+def test_a_token_without_the_permission_gets_a_clear_message_and_changes_nothing(
+    world: World, permission: str, command: tuple[str, ...], named: str
+) -> None:
+    world.fake.deny(permission)  # type: ignore[arg-type]
+
+    result = world.p2p(*command)
+
+    assert_clean_failure(result, says=f"lacks the {named} permission")
+    assert world.fake.writes == 0
+
+
+def test_a_permission_missing_half_way_hides_nothing_done_before(world: World) -> None:
+    """`p2p sync`: the invitations go out, the board is refused; the output says both."""
+    world.fake.deny("projects")
+
+    result = world.p2p("sync")
+
+    assert_clean_failure(result, says="lacks the Projects permission")
+    invited = sorted(i.login for i in world.fake.invitations)
+    assert invited == logins(SIZE.participants)
+    for login in invited:
+        assert f"invite {login}" in result.stdout
+    assert "failed" in result.stderr

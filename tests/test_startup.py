@@ -1,0 +1,103 @@
+"""Commands that need no GitHub start fast: they never import PyGithub, requests, urllib3,
+graphql-core or the project's GitHub adapter. The commands run one after another in a fresh
+interpreter, which lists the modules imported after each of them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.world import Size, write_roundtable
+
+# What only talking to GitHub needs: PyGithub, its HTTP stack, GraphQL, and the adapter.
+GITHUB_ONLY = ("github", "requests", "urllib3", "graphql", "p2p.github")
+
+PROBE = """\
+import json, sys
+from p2p.cli import app
+runs = []
+for args in json.loads(sys.argv[2]):
+    try:
+        app(args, prog_name="p2p")
+    except SystemExit as done:
+        code = done.code or 0
+    else:
+        code = 0
+    runs.append({"args": args, "code": code, "modules": sorted(sys.modules)})
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    json.dump(runs, out)
+"""
+
+LATER = (datetime.now(UTC).date() + timedelta(days=400)).isoformat()
+NO_GITHUB = [
+    ["--help"],
+    ["--version"],
+    ["participants", "--help"],
+    ["check"],
+    ["render"],
+    ["render", "--check"],
+    ["event", "new", LATER, "--title", "Budgets"],
+    ["participants", "add", "newcomer"],
+    ["participants", "cancel", "leader-001"],
+]
+
+
+def probe(
+    root: Path, commands: list[list[str]], *, env: dict[str, str] | None = None
+) -> list[dict[str, object]]:
+    """Run `p2p --repo-dir ROOT ARGS` for each ARGS in one fresh interpreter; each run's exit
+    status and the modules imported so far."""
+    report = root.parent / "modules.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            str(report),
+            json.dumps([["--repo-dir", str(root), *c] for c in commands]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+        cwd=root,
+        env={"PATH": "", "GITHUB_TOKEN": "not-needed-here", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})},
+    )
+    runs: list[dict[str, object]] = json.loads(report.read_text(encoding="utf-8"))
+    return runs
+
+
+def github_modules(modules: object) -> list[str]:
+    assert isinstance(modules, list)
+    return [m for m in modules if any(m == top or m.startswith(f"{top}.") for top in GITHUB_ONLY)]
+
+
+def roundtable(tmp_path: Path) -> Path:
+    root = tmp_path / "roundtable"
+    root.mkdir()
+    write_roundtable(root, Size(topics=3, participants=3, events=3), datetime.now(UTC).date())
+    return root
+
+
+def test_commands_that_need_no_github_never_import_it(tmp_path: Path) -> None:
+    runs = probe(roundtable(tmp_path), NO_GITHUB)
+
+    assert [run["args"][2:] for run in runs] == NO_GITHUB  # type: ignore[index]
+    for run in runs:
+        assert run["code"] == 0, run["args"]
+        assert "p2p.cli" in run["modules"]  # type: ignore[operator]
+        assert github_modules(run["modules"]) == [], run["args"]
+
+
+@pytest.mark.parametrize("command", [["participants", "sync", "--dry-run"], ["sync", "--dry-run"]])
+def test_the_probe_sees_the_adapter_when_a_command_needs_github(tmp_path: Path, command: list[str]) -> None:
+    # The counter-check: a command that reaches GitHub does import the adapter. An API address
+    # that is no http(s) URL stops it right there, before any request could reach the network.
+    [run] = probe(roundtable(tmp_path), [command], env={"GITHUB_API_URL": "nowhere"})
+
+    assert run["code"] == 1
+    assert "p2p.github" in github_modules(run["modules"])

@@ -42,6 +42,14 @@ EventOption = Annotated[
 ]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; change nothing.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+# The global options are accepted after the command too (`p2p sync --sandbox`).
+RepoDir = Annotated[
+    Path | None, typer.Option("--repo-dir", help="The roundtable repository (default: .).", file_okay=False)
+]
+Sandbox = Annotated[
+    bool, typer.Option("--sandbox", help="Use the offline GitHub sandbox in .p2p/sandbox.json.")
+]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also report the HTTP requests made.")]
 
 
 def _version(value: bool) -> None:
@@ -62,27 +70,34 @@ def _redact(text: str, workspace: Workspace) -> str:
 @app.callback()
 def main(
     ctx: typer.Context,
-    repo_dir: Annotated[
-        Path, typer.Option("--repo-dir", help="The roundtable repository.", file_okay=False)
-    ] = Path(),
-    sandbox: Annotated[
-        bool, typer.Option("--sandbox", help="Use the offline GitHub sandbox in .p2p/sandbox.json.")
-    ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also report HTTP requests made.")] = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Run a peer roundtable of engineering leaders from one GitHub repository."""
-    workspace = Workspace(root=repo_dir, sandbox=sandbox, verbose=verbose)
+    workspace = Workspace(root=repo_dir or Path(), sandbox=sandbox, verbose=verbose)
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
     ctx.obj = workspace
 
 
-def _run(ctx: typer.Context, command: Callable[[Workspace], int]) -> None:
+def _run(
+    ctx: typer.Context,
+    command: Callable[[Workspace], int],
+    *,
+    repo_dir: Path | None,
+    sandbox: bool,
+    verbose: bool,
+) -> None:
     """Run one command; map domain errors to exit codes and one clear message."""
     workspace: Workspace = ctx.obj
+    if repo_dir is not None:
+        workspace.root = repo_dir
+    workspace.sandbox = workspace.sandbox or sandbox
+    workspace.verbose = workspace.verbose or verbose
     try:
         code = command(workspace)
     except P2PError as error:
@@ -111,11 +126,13 @@ def _one(event: str | None, option: str | None) -> str | None:
 
 
 @app.command()
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context, repo_dir: RepoDir = None, sandbox: Sandbox = False, verbose: Verbose = False
+) -> None:
     """Validate p2p.yaml and every event file; list all errors as file:line: message."""
     from p2p.commands.files import check as run
 
-    _run(ctx, run)
+    _run(ctx, run, repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
 
 @app.command()
@@ -124,11 +141,14 @@ def render(
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 and list stale files.")
     ] = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Regenerate README regions, TAKEAWAYS.md and events.ics from the event files."""
     from p2p.commands.render import render as run
 
-    _run(ctx, lambda ws: run(ws, check=check))
+    _run(ctx, lambda ws: run(ws, check=check), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
 
 @event_app.command("new")
@@ -143,21 +163,42 @@ def event_new(
     slug: Annotated[
         str | None, typer.Option("--slug", help="Name suffix, for a second event on the same date.")
     ] = None,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Create an event file, events/DATE[-SLUG].yaml."""
     from p2p.commands.files import event_new as run
 
-    _run(ctx, lambda ws: run(ws, date=date, title=title, format=format, start=start, slug=slug))
+    _run(
+        ctx,
+        lambda ws: run(ws, date=date, title=title, format=format, start=start, slug=slug),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @participants_app.command("status")
 def participants_status(
-    ctx: typer.Context, event: EventArgument = None, event_option: EventOption = None, json: Json = False
+    ctx: typer.Context,
+    event: EventArgument = None,
+    event_option: EventOption = None,
+    json: Json = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Each registration's seat and repository access."""
     from p2p.commands.participants import status as run
 
-    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), as_json=json))
+    _run(
+        ctx,
+        lambda ws: run(ws, event=_one(event, event_option), as_json=json),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @participants_app.command("add")
@@ -166,11 +207,20 @@ def participants_add(
     login: Annotated[str, typer.Argument(help="GitHub login.")],
     event: EventOption = None,
     name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Register someone now, at the back of the line."""
     from p2p.commands.files import participants_add as run
 
-    _run(ctx, lambda ws: run(ws, login=login, event=event, name=name))
+    _run(
+        ctx,
+        lambda ws: run(ws, login=login, event=event, name=name),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @participants_app.command("cancel")
@@ -178,11 +228,16 @@ def participants_cancel(
     ctx: typer.Context,
     login: Annotated[str, typer.Argument(help="GitHub login.")],
     event: EventOption = None,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Cancel a registration; the first on the waitlist moves up."""
     from p2p.commands.files import participants_cancel as run
 
-    _run(ctx, lambda ws: run(ws, login=login, event=event))
+    _run(
+        ctx, lambda ws: run(ws, login=login, event=event), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose
+    )
 
 
 @participants_app.command("sync")
@@ -192,21 +247,42 @@ def participants_sync(
     force: Annotated[
         bool, typer.Option("--force", help="Apply a plan that trips the mass-removal guard.")
     ] = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Invite accepted participants, withdraw access no longer wanted."""
     from p2p.commands.participants import sync as run
 
-    _run(ctx, lambda ws: run(ws, dry_run=dry_run, force=force))
+    _run(
+        ctx,
+        lambda ws: run(ws, dry_run=dry_run, force=force),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @topics_app.command("sync")
 def topics_sync(
-    ctx: typer.Context, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
+    ctx: typer.Context,
+    event: EventArgument = None,
+    event_option: EventOption = None,
+    dry_run: DryRun = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Open seeded topics, label new proposals, put the event's topics on the board."""
     from p2p.commands.topics import sync as run
 
-    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run))
+    _run(
+        ctx,
+        lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @votes_app.command("tally")
@@ -216,29 +292,56 @@ def votes_tally(
     event_option: EventOption = None,
     dry_run: DryRun = False,
     json: Json = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Count 👍 votes, order the board, write the agenda."""
     from p2p.commands.topics import tally as run
 
-    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run, as_json=json))
+    _run(
+        ctx,
+        lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run, as_json=json),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @board_app.command("setup")
-def board_setup(ctx: typer.Context, dry_run: DryRun = False) -> None:
+def board_setup(
+    ctx: typer.Context,
+    dry_run: DryRun = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
+) -> None:
     """Create the board's Votes, Status and Event fields where missing."""
     from p2p.commands.topics import board_setup as run
 
-    _run(ctx, lambda ws: run(ws, dry_run=dry_run))
+    _run(ctx, lambda ws: run(ws, dry_run=dry_run), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
 
 @takeaways_app.command("collect")
 def takeaways_collect(
-    ctx: typer.Context, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
+    ctx: typer.Context,
+    event: EventArgument = None,
+    event_option: EventOption = None,
+    dry_run: DryRun = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Add 'Takeaway:' comments on the event's topics to its event file."""
     from p2p.commands.topics import collect as run
 
-    _run(ctx, lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run))
+    _run(
+        ctx,
+        lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @app.command()
@@ -248,11 +351,20 @@ def sync(
     force: Annotated[
         bool, typer.Option("--force", help="Let participants sync pass the mass-removal guard.")
     ] = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """The main job: participants sync, topics sync, votes tally, render."""
     from p2p.commands.sync import sync as run
 
-    _run(ctx, lambda ws: run(ws, dry_run=dry_run, force=force))
+    _run(
+        ctx,
+        lambda ws: run(ws, dry_run=dry_run, force=force),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @app.command("import-readme")
@@ -262,11 +374,14 @@ def import_readme(
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder for the event files; default events/.")
     ] = None,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Turn a hand-written roundtable page into event files, reporting every guess."""
     from p2p.commands.render import import_readme as run
 
-    _run(ctx, lambda ws: run(ws, file=file, out=out))
+    _run(ctx, lambda ws: run(ws, file=file, out=out), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
 
 @app.command()
@@ -278,19 +393,30 @@ def init(
         str | None, typer.Option("--repository", help="owner/name of its GitHub repository.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty.")] = False,
+    repo_dir: RepoDir = None,
+    sandbox: Sandbox = False,
+    verbose: Verbose = False,
 ) -> None:
     """Scaffold a new roundtable repository."""
     from p2p.commands.init import init as run
 
-    _run(ctx, lambda ws: run(ws, directory=dir, name=name, repository=repository, force=force))
+    _run(
+        ctx,
+        lambda ws: run(ws, directory=dir, name=name, repository=repository, force=force),
+        repo_dir=repo_dir,
+        sandbox=sandbox,
+        verbose=verbose,
+    )
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
+def demo(
+    ctx: typer.Context, repo_dir: RepoDir = None, sandbox: Sandbox = False, verbose: Verbose = False
+) -> None:
     """A guided, offline run of a whole event cycle in a temporary folder."""
     from p2p.commands.demo import demo as run
 
-    _run(ctx, run)
+    _run(ctx, run, repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
 
 def entry() -> None:

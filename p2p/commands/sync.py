@@ -1,0 +1,71 @@
+"""`p2p sync`, the main job: participants sync, topics sync, votes tally, render.
+
+GitHub is observed once: each read is made by the first step that needs it and handed on,
+so no step re-reads what an earlier one fetched. A failing step is reported and the others
+still run; the exit status is then 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from p2p.errors import P2PError
+from p2p.models import Snapshot
+from p2p.workspace import Workspace
+
+
+def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
+    from p2p.commands import participants, render, topics
+
+    roundtable = ws.roundtable()
+    port = ws.port()
+    failed: list[str] = []
+
+    def step(name: str, run: Callable[[], int]) -> None:
+        ws.out(f"== {name}")
+        try:
+            code = run()
+        except P2PError as error:
+            ws.err(f"error: {error.message}")
+            code = error.exit_code
+        if code:
+            failed.append(name)
+
+    step(
+        "participants sync",
+        lambda: participants.sync_with(ws, port.read_access(), dry_run=dry_run, force=force),
+    )
+
+    event = roundtable.next_event(ws.now)
+    if event is None:
+        ws.out("== topics sync, votes tally: skipped, no upcoming event")
+    else:
+        snapshot = Snapshot()
+
+        def read_and_sync_topics() -> int:
+            nonlocal snapshot
+            project = roundtable.settings.project
+            snapshot = Snapshot(
+                topics=port.read_topics(event.id),
+                board=port.read_board(project) if project is not None else None,
+            )
+            snapshot = topics.sync_with(ws, event, snapshot, dry_run=dry_run)
+            return 0
+
+        step(f"topics sync {event.id}", read_and_sync_topics)
+        if snapshot.topics is not None:
+            step(
+                f"votes tally {event.id}",
+                lambda: topics.tally_with(ws, event, snapshot, dry_run=dry_run, as_json=False),
+            )
+
+    def render_files() -> int:
+        ws.roundtable(reload=True)  # the tally may have written the agenda
+        return render.render_step(ws, dry_run=dry_run)
+
+    step("render", render_files)
+
+    if failed:
+        ws.err(f"sync finished with {len(failed)} failed step(s): {', '.join(failed)}")
+        return 1
+    return 0

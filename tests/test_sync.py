@@ -85,7 +85,7 @@ def test_sync_converges_and_steady_state_is_within_budget(fake: FakeGitHub, tmp_
     topics = [i for i in fake.issues.values() if f"event:{EVENT}" in i.labels]
     assert len(topics) == TOPICS  # 99 proposals labelled, 1 seeded topic opened
     board = fake.project(1)
-    assert sorted(item.issue for item in board.items) == sorted(i.number for i in topics)
+    assert {item.issue for item in board.items} == {i.number for i in topics}
     assert all(item.values.get("Status") == "To Discuss" for item in board.items)
     event_file = (tmp_path / "events" / f"{EVENT}.yaml").read_text(encoding="utf-8")
     assert event_file.startswith("# our next lean coffee\n")

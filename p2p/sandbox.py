@@ -42,7 +42,9 @@ from p2p.models import (
 from p2p.port import RequestCount
 
 FORMAT: Literal[1] = 1
-VIEWER = "p2p-bot"
+# The token's user: a GitHub App's bot (the adapter shows it as "p2p-bot"), which holds its
+# access through the App's installation and so is no collaborator of the repository.
+VIEWER = "p2p-bot[bot]"
 BOARD_NUMBER = 1
 STATUS_OPTIONS = ("To Discuss", "Discussing", "Discussed")
 # Fields every Projects (v2) board has; they hold no values the toolkit reads or writes.
@@ -221,9 +223,10 @@ class Sandbox:
         organization: bool = True,
         path: Path | None = None,
     ) -> Sandbox:
-        """A fresh sandbox: the repository, its owner, the token's user (an admin of the
-        repository) and board 1 of the owner, whose Status field has lean coffee's columns (To
-        Discuss / Discussing / Discussed) but which has no Votes or Event field yet."""
+        """A fresh sandbox: the repository, its owner, the token's user and board 1 of the
+        owner, whose Status field has lean coffee's columns (To Discuss / Discussing /
+        Discussed) but which has no Votes or Event field yet. A `viewer` without "[bot]" is a
+        person's token: an admin of the repository, listed among its collaborators."""
         owner = repository.split("/", 1)[0]
         state = _State(
             repository=repository, viewer=viewer, owner_type="Organization" if organization else "User"
@@ -592,9 +595,9 @@ class Sandbox:
         created_at: datetime | None = None,
         expired: bool = False,
         permission: str = "triage",
-    ) -> int:
-        """An invitation sent earlier (by hand, or by an earlier run); returns its id.
-        `expired` forces expiry whatever `created_at` says."""
+    ) -> Invitation:
+        """An invitation sent earlier (by hand, or by an earlier run); `expired` forces expiry
+        whatever `created_at` says."""
         when = _second(created_at) if created_at is not None else self.now
         invitation = _Invitation(
             id=self._next_id(),
@@ -605,7 +608,7 @@ class Sandbox:
         )
         self._state.invitations.append(invitation)
         self._state.invitations_sent.append(when)
-        return invitation.id
+        return self._invitation(invitation)
 
     def add_label(self, name: str) -> None:
         if _find_label(self._state.labels, name) is None:

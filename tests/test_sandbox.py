@@ -202,7 +202,12 @@ def test_the_clock_needs_a_time_zone() -> None:
 def test_a_new_sandbox_knows_its_owner_viewer_and_board() -> None:
     sandbox = Sandbox.new(REPOSITORY, viewer="roundtable-bot", organization=False)
 
-    assert sandbox.read_access().owner_is_organization is False
+    access = sandbox.read_access()
+    assert access.owner_is_organization is False
+    assert {(c.login, c.permission) for c in access.collaborators} == {
+        ("acme", "admin"),
+        ("roundtable-bot", "admin"),
+    }
     assert sandbox.read_topics("x").viewer == "roundtable-bot"
     assert sandbox.create_issue("t", "", []).author == "roundtable-bot"
     assert sandbox.board is not None and sandbox.board.number == 1

@@ -96,7 +96,9 @@ class Workspace:
             if self.sandbox:
                 from p2p.sandbox import Sandbox
 
-                self._port = Sandbox.open(self.root / SANDBOX_FILE, repository=self.repository())
+                self._port = Sandbox.open(
+                    self.root / SANDBOX_FILE, repository=self.repository(), now=self.now
+                )
             else:
                 from p2p.github import GitHubRepository
 

@@ -385,7 +385,7 @@ def test_the_issue_config_is_the_projects_but_for_its_address(tmp_path: Path) ->
     [
         (
             {"url": "https://github.com/acme/p2p.git", "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
-            f"p2p @ git+https://github.com/acme/p2p.git@{COMMIT}",
+            f"p2p-roundtable @ git+https://github.com/acme/p2p.git@{COMMIT}",
             "https://github.com/acme/p2p",
         ),
         (  # credentials in the address are never written down
@@ -393,7 +393,7 @@ def test_the_issue_config_is_the_projects_but_for_its_address(tmp_path: Path) ->
                 "url": "https://x-access-token:secret@github.com/acme/p2p",
                 "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"},
             },
-            f"p2p @ git+https://github.com/acme/p2p@{COMMIT}",
+            f"p2p-roundtable @ git+https://github.com/acme/p2p@{COMMIT}",
             "https://github.com/acme/p2p",
         ),
         ({"url": "file:///home/me/p2p", "dir_info": {"editable": True}}, None, None),
@@ -417,7 +417,7 @@ def test_the_toolkit_is_named_only_when_installed_from_git_at_a_commit(
 
 def test_the_requirements_pin_the_toolkit_and_the_readme_links_it() -> None:
     toolkit = Toolkit(
-        requirement=f"p2p @ git+https://github.com/acme/p2p@{COMMIT}",
+        requirement=f"p2p-roundtable @ git+https://github.com/acme/p2p@{COMMIT}",
         url="https://github.com/acme/p2p",
         linters=("zizmor>=1.32", "check-jsonschema>=0.39"),
     )
@@ -435,7 +435,7 @@ def test_an_unknown_toolkit_is_left_for_the_organizer_to_name(tmp_path: Path) ->
         line for line in files["requirements.txt"].splitlines() if line.strip() and not line.startswith("#")
     ]
     assert requirements == ["zizmor", "check-jsonschema"]
-    assert "# p2p @ git+https://github.com/OWNER/REPOSITORY@" in files["requirements.txt"]
+    assert "# p2p-roundtable @ git+https://github.com/OWNER/REPOSITORY@" in files["requirements.txt"]
 
 
 def test_the_installed_toolkit_always_names_the_linters() -> None:

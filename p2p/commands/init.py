@@ -36,6 +36,8 @@ RENAMED = {"github": ".github", "gitignore": ".gitignore"}
 EXAMPLE_EVENT = f"{EVENTS_DIR}/event.yaml.j2"
 # The example event is two weeks out: soon enough to try everything, late enough to edit it.
 EXAMPLE_LEAD_TIME = timedelta(days=14)
+# The distribution's name: "p2p" on PyPI is an unrelated project, so never `pip install p2p`.
+DISTRIBUTION = "p2p-roundtable"
 # The linters the roundtable's CI runs on its workflows and issue forms.
 LINTERS = ("zizmor", "check-jsonschema")
 # Names a folder may hold and still count as empty: a fresh `git init` or clone.
@@ -91,7 +93,7 @@ class Toolkit:
 def installed_toolkit() -> Toolkit:
     """This p2p, as pip recorded where it came from (PEP 610's direct_url.json)."""
     try:
-        distribution = metadata.distribution("p2p")
+        distribution = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return Toolkit()
     linters = _linters(distribution.requires or [])
@@ -120,7 +122,7 @@ def toolkit_from(recorded: dict[str, object], *, linters: tuple[str, ...] = LINT
         (parts.scheme, parts.hostname + (f":{parts.port}" if parts.port else ""), parts.path, "", "")
     )
     home = clean.removesuffix(".git")
-    return Toolkit(requirement=f"p2p @ git+{clean}@{commit}", url=home, linters=linters)
+    return Toolkit(requirement=f"{DISTRIBUTION} @ git+{clean}@{commit}", url=home, linters=linters)
 
 
 def _linters(requires: list[str]) -> tuple[str, ...]:

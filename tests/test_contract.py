@@ -397,6 +397,7 @@ def test_create_issue_is_authored_by_the_viewer_and_creates_its_labels(world: Wo
     assert issue.node_id
     seen = _topic(world, issue.number)
     assert (seen.title, seen.body, seen.node_id) == ("Hiring", issue.body, issue.node_id)
+    assert {"bug", "topic", f"event:{EVENT}"} <= set(world.port.read_topics(EVENT).labels)
 
 
 def test_issue_numbers_only_grow(world: World) -> None:
@@ -490,12 +491,16 @@ def test_the_board_starts_with_lean_coffee_status_only(world: World) -> None:
 def test_add_item_is_idempotent(world: World) -> None:
     issue = world.port.create_issue("Hiring", "", ["topic"])
     board = _board(world)
+    status = board.field("Status")
+    assert status is not None
 
     item = world.port.add_item(board, issue)
+    world.port.set_field(board, item, status, "To Discuss")
     again = world.port.add_item(_board(world), issue)
 
-    assert again.id == item.id
-    assert item.issue == issue.number
+    assert (item.issue, item.values) == (issue.number, {})
+    # Already on the board: GitHub answers with the existing item, values and all.
+    assert (again.id, again.issue, again.values) == (item.id, issue.number, {"Status": "To Discuss"})
     assert [i.issue for i in _board(world).items] == [issue.number]
 
 

@@ -20,6 +20,13 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
     roundtable = ws.roundtable()
     port = ws.port()
     failed: list[str] = []
+    upcoming = roundtable.next_event(ws.now)
+    where = "the offline sandbox .p2p/sandbox.json" if ws.sandbox else "GitHub"
+    ws.out(
+        f"p2p sync: {roundtable.settings.name} ({port.repository}) against {where}; "
+        f"{len(roundtable.events)} event(s), next: {upcoming.id if upcoming else 'none scheduled'}"
+        + (" (dry run: nothing is changed)" if dry_run else "")
+    )
 
     def step(name: str, run: Callable[[], int]) -> None:
         ws.out(f"== {name}")
@@ -36,7 +43,7 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         lambda: participants.sync_with(ws, port.read_access(), dry_run=dry_run, force=force),
     )
 
-    event = roundtable.next_event(ws.now)
+    event = upcoming
     if event is None:
         ws.out("== topics sync, votes tally: skipped, no upcoming event")
     else:
@@ -68,4 +75,5 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
     if failed:
         ws.err(f"sync finished with {len(failed)} failed step(s): {', '.join(failed)}")
         return 1
+    ws.out("sync: done" + (" (dry run)" if dry_run else ""))
     return 0

@@ -58,9 +58,16 @@ def one_line(text: str) -> str:
     return _SPACES.sub(" ", _NOT_TEXT.sub(" ", unicodedata.normalize("NFC", text))).strip()
 
 
+BLANK = "(blank)"
+
+
 def inline(text: object) -> str:
-    """Untrusted text as one line of plain Markdown text (the `md` filter)."""
-    value = one_line(str(text))
+    """Untrusted text as one line of plain Markdown text (the `md` filter).
+
+    Text with nothing printable in it shows as "(blank)": an empty list item or table cell
+    could turn the line above it into a heading.
+    """
+    value = one_line(str(text)) or BLANK
     value = _INLINE_PUNCTUATION.sub(r"\\\1", value)
     value = _LINE_START.sub(_escape_line_start, value)
     # The zero-width spaces go in as NUL (gone from the text by now) until the entities are

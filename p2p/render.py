@@ -220,7 +220,7 @@ class Links:
         return f"{self.home}/issues/{number}" if self.home and number else None
 
     def topics(self, event: Event) -> str | None:
-        """The event's topic issues, most 👍 first."""
+        """The event's topic issues, most 👍 first (GitHub Docs: "Sorting search results")."""
         if not self.home:
             return None
         query = quote(f'is:issue label:topic label:"{event.label}" sort:reactions-+1-desc', safe=":")

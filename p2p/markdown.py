@@ -12,7 +12,8 @@ Every template writes text through one of two Jinja2 filters:
 
 @-mentions and references are neutralised with a zero-width space written as the entity
 `&#8203;` right after `@` (and after `#` before a digit): GitHub links a mention only when a
-login character follows `@` directly, and renders the entity as an invisible character, so
+login character follows `@` directly (GitHub Docs, "Basic writing and formatting syntax":
+mentioning people), and renders the entity as an invisible character, so
 readers see `@name` as plain text and nobody is notified. Dependabot and Renovate quote
 release notes into pull requests the same way. The entity, unlike a raw U+200B, stays
 visible in the Markdown source and in diffs.
@@ -37,12 +38,13 @@ _NOT_TEXT_BUT_NEWLINE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_OTHER}]
 _LINE_BREAK = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _SPACES = re.compile(r"[ \t]+")
 
-# Inline Markdown syntax, escaped with a backslash wherever it appears (CommonMark: any
-# ASCII punctuation may be backslash-escaped; GFM tables honour `\|` inside cells).
+# Inline Markdown syntax, escaped with a backslash wherever it appears (CommonMark spec, 2.4
+# Backslash escapes: any ASCII punctuation; GFM spec, 4.10 Tables: `\|` inside a cell).
 _INLINE_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 # Constructs that only count at the start of a line: headings, quotes, lists, setext lines.
 _LINE_START = re.compile(r"^(?:([#+=-])|(\d{1,9})([.)]))")
-# GitHub's own autolinks, which it finds in the rendered text whatever the Markdown says.
+# GitHub's own autolinks, which it finds in the rendered text whatever the Markdown says
+# (GitHub Docs: "Autolinked references and URLs"; GFM spec, 6.9 Autolinks (extension)).
 _ANY_AT = re.compile(r"@")
 _ANY_REFERENCE = re.compile(r"(#|\bGH-)(?=\d)", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"(:)(?=//)")
@@ -76,7 +78,8 @@ def inline(text: object) -> str:
     value = _ANY_REFERENCE.sub("\\1\0", value)
     value = _URL_SCHEME.sub(":\0", value)
     value = _WWW.sub("\\1\0", value)
-    # `&`, `<`, `>` and `$` as entities: no raw HTML, no entity tricks, no math.
+    # `&`, `<`, `>` and `$` as entities: no raw HTML, no entity tricks, no math (GitHub Docs,
+    # "Writing mathematical expressions": `$` delimits math, and a backslash does not always escape it).
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("$", "&#36;")
     return value.replace("\0", ZERO_WIDTH_SPACE)
 

@@ -726,7 +726,12 @@ class GitHubRepository:
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
         value_input: dict[str, Any]
         if field.type == "number":
-            value_input = {"number": float(value)}
+            try:
+                value_input = {"number": float(value)}
+            except ValueError:
+                raise P2PError(
+                    f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
+                ) from None
         elif field.type == "text":
             value_input = {"text": str(value)}
         elif field.type == "single_select":

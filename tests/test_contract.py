@@ -575,6 +575,10 @@ def test_set_field_refuses_an_unknown_option_before_asking(world: World) -> None
         world.port.set_field(board, item, status, "Done")
     with pytest.raises(P2PError):
         world.port.set_field(board, item, title, "New title")
+    votes = world.port.create_field(board, "Votes", "number")
+    writes = world.port.requests.writes
+    with pytest.raises(P2PError, match="takes a number"):
+        world.port.set_field(board, item, votes, "many")
 
     assert world.port.requests.writes == writes
 

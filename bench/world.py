@@ -58,7 +58,11 @@ class Size:
 
     @property
     def label(self) -> str:
-        return f"{self.topics} topics, {self.participants} participants, {self.events} events"
+        return (
+            f"{self.topics} topic{'s' * (self.topics != 1)}, "
+            f"{self.participants} participant{'s' * (self.participants != 1)}, "
+            f"{self.events} event{'s' * (self.events != 1)}"
+        )
 
     @property
     def proposals(self) -> int:

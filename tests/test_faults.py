@@ -245,17 +245,20 @@ def test_a_connection_reset_on_a_write_stops_the_run_and_the_next_run_finishes(w
     assert len(labelled) == SIZE.topics
 
 
-def test_a_connection_reset_on_a_read_is_retried(world: World) -> None:
+def test_a_connection_reset_or_a_5xx_on_a_read_is_retried(world: World) -> None:
     world.fake.reset_next("GET", r"/collaborators$")
     world.fake.reset_next("POST", GRAPHQL, operation="Topics")
+    world.fake.fail_next("POST", GRAPHQL, 502, after_apply=False, times=2, operation="Board")
 
     first = world.p2p("participants", "sync")
     second = world.p2p("topics", "sync")
 
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
-    assert world.fake.waits == [2.0, 2.0]  # one back-off each, made instant by the fake
+    # Back-offs of 2 s, then 4 s for a second failure of the same read, made instant by the fake.
+    assert world.fake.waits == [2.0, 2.0, 2.0, 4.0]
     assert_no_duplicates(world.fake)
+    assert len(world.fake.project(1).items) == SIZE.topics
 
 
 # --- rate limits --------------------------------------------------------------------------------
@@ -274,6 +277,17 @@ def test_a_secondary_rate_limit_in_a_burst_of_writes_is_waited_out_and_retried(w
     assert_no_duplicates(world.fake)
     assert world.p2p("topics", "sync").exit_code == 0
     assert world.fake.writes == 0
+
+
+def test_a_secondary_rate_limit_on_invitations_is_no_invitation_limit(world: World) -> None:
+    # Both are refusals of PUT /collaborators; only the 50-a-day limit stops the run.
+    world.fake.rate_limit_next("secondary", 1, method="PUT", path_regex=r"/collaborators/leader-002$")
+
+    result = world.p2p("participants", "sync")
+
+    assert result.exit_code == 0, result.output
+    assert world.fake.waits == [60.0]
+    assert sorted(i.login for i in world.fake.invitations) == logins(SIZE.participants)
 
 
 def test_a_primary_rate_limit_waits_until_the_reset(world: World) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from ruamel.yaml import YAML
 
 from p2p import render
 from p2p.errors import InputError, InputErrors
-from p2p.files import load_event, load_settings
+from p2p.files import MAX_ERRORS, load_event, load_settings
 from p2p.markdown import one_line
 from p2p.models import Event, Roundtable, Settings
 
@@ -433,3 +434,19 @@ def test_the_readme_keeps_its_regions_and_the_text_around_them_whatever_the_text
     assert "<!--" not in inside  # no comment can open, so no marker can be faked or hidden
     # Rendering the rendered page again changes nothing: a scheduled run commits nothing.
     assert render.readme(page, roundtable, NOW, repository=repository, env=ENV) == page
+
+
+def test_a_file_of_thousands_of_mistakes_gets_a_bounded_report_quickly(folder: Path) -> None:
+    """Loading stays bounded even for a file that is all mistakes: at most MAX_ERRORS messages
+    (the cap the reader applies to syntax problems holds for validation problems too)."""
+    path = folder / EVENT_NAME
+    path.write_text(
+        "date: 2026-01-14\ntitle: x\n" + "".join(f"k{n}: 1\n" for n in range(5000)), encoding="utf-8"
+    )
+
+    started = time.perf_counter()
+    with pytest.raises(InputErrors) as failure:
+        load_event(path)
+
+    assert len(failure.value.errors) <= MAX_ERRORS
+    assert time.perf_counter() - started < DEADLINE.total_seconds()

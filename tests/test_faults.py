@@ -351,3 +351,24 @@ def test_a_permission_missing_half_way_hides_nothing_done_before(world: World) -
     for login in invited:
         assert f"invite {login}" in result.stdout
     assert "failed" in result.stderr
+
+
+def test_a_502_in_the_middle_of_p2p_sync_keeps_the_other_steps_and_the_next_sync_converges(
+    world: World, tmp_path: Path
+) -> None:
+    world.fake.fail_next("POST", GRAPHQL, 502, after_apply=True, operation="addProjectV2ItemById")
+
+    failed = world.p2p("sync")
+
+    assert_clean_failure(failed, says="may or may not have been made")
+    assert len(world.fake.invitations) == SIZE.participants  # the step before went through
+    assert (world.root / "README.md").read_text(encoding="utf-8") != ""
+    assert "== render" in failed.stdout  # the step after still ran
+    world.converge("sync")
+    assert_no_duplicates(world.fake)
+    for reference in make_world(tmp_path / "reference"):
+        reference.converge("sync")
+        assert state(world.fake, ordered=True) == state(reference.fake, ordered=True)
+        # The same agenda in the event file, and the same generated pages.
+        for name in (f"events/{world.event}.yaml", "README.md", "TAKEAWAYS.md", "events.ics"):
+            assert (world.root / name).read_bytes() == (reference.root / name).read_bytes(), name

@@ -83,13 +83,29 @@ class _Problems:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.errors: list[InputError] = []
+        self.dropped = 0  # beyond MAX_ERRORS: counted, not kept
 
-    def add(self, line: int, message: str) -> None:
+    @property
+    def full(self) -> bool:
+        return len(self.errors) >= MAX_ERRORS - 1  # the last place says what was left out
+
+    def add(self, line: int, message: str, *, last: bool = False) -> None:
+        """Keep the first MAX_ERRORS messages (and the one that says reading stopped)."""
+        if self.full and not last:
+            self.dropped += 1
+            return
         self.errors.append(InputError(self.shown, line, message))
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise InputErrors(sorted(self.errors, key=lambda e: e.line))
+            errors = sorted(self.errors, key=lambda e: e.line)
+            if self.dropped:
+                errors.append(
+                    InputError(
+                        self.shown, errors[-1].line, f"and {self.dropped} more error(s): fix these first"
+                    )
+                )
+            raise InputErrors(errors)
 
 
 def _line_of(text: str, index: int) -> int:
@@ -257,8 +273,10 @@ class _Reader:
     def read(self, events: Iterator[Any]) -> bool:
         for event in events:
             line = event.start_mark.line + 1 if event.start_mark is not None else 0
-            if len(self.problems.errors) >= MAX_ERRORS:
-                self.problems.add(line, "too many errors: stopped reading here; fix the ones above first")
+            if self.problems.full:
+                self.problems.add(
+                    line, "too many errors: stopped reading here; fix the ones above first", last=True
+                )
                 return False
             if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
                 self.problems.add(
@@ -529,17 +547,20 @@ def _validate(model: type[M], data: dict[str, Any], parsed: _Parsed, problems: _
         details = error.errors(include_url=False)
     # A misspelt key is reported once, as unknown with its hint, not also as a missing one.
     hinted: set[Loc] = set()
-    for detail in details:
+    unknown = [d for d in details if d["type"] == "extra_forbidden" and d["loc"]]
+    for detail in unknown[:MAX_ERRORS]:  # hints only for the keys that can be reported
         loc = tuple(detail["loc"])
-        if detail["type"] == "extra_forbidden" and loc:
-            parent = _model_at(model, loc[:-1])
-            known = _keys_of(parent) if parent is not None else []
-            hinted.update((*loc[:-1], k) for k in _close(str(loc[-1]), known))
+        parent = _model_at(model, loc[:-1])
+        known = _keys_of(parent) if parent is not None else []
+        hinted.update((*loc[:-1], k) for k in _close(str(loc[-1]), known))
     for detail in details:
         loc = tuple(detail["loc"])
         if any(loc[: len(bad)] == bad for bad in parsed.bad):
             continue
         if detail["type"] == "missing" and loc in hinted:
+            continue
+        if problems.full:  # counted without building a message nobody will read
+            problems.dropped += 1
             continue
         problems.add(_line_for(loc, parsed.lines), _message(detail, model))
     return None

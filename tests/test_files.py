@@ -502,8 +502,14 @@ def test_an_alias_bomb_is_rejected_in_well_under_a_second(tmp_path: Path) -> Non
 
 def test_too_many_errors_stop_reading(tmp_path: Path) -> None:
     errors = errors_of(write_event(tmp_path, BASE + "notes: x\n" * 200))
-    assert len(errors) == 51
-    assert errors[-1] == (54, "too many errors: stopped reading here; fix the ones above first")
+    assert len(errors) == 50  # MAX_ERRORS, the last of them saying where reading stopped
+    assert errors[-1] == (53, "too many errors: stopped reading here; fix the ones above first")
+
+
+def test_too_many_validation_errors_are_counted_not_listed(tmp_path: Path) -> None:
+    errors = errors_of(write_event(tmp_path, BASE + "".join(f"k{n}: 1\n" for n in range(60))))
+    assert len(errors) == 50
+    assert errors[-1][1] == "and 11 more error(s): fix these first"
 
 
 # --- YAML 1.2 meanings --------------------------------------------------------------------

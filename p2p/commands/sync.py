@@ -8,6 +8,7 @@ still run; the exit status is then 1.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from p2p.errors import P2PError
 from p2p.models import Snapshot
@@ -44,6 +45,7 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
     )
 
     event = upcoming
+    agenda_before = _read(ws.event_path(event)) if event is not None else b""
     if event is None:
         ws.out("== topics sync, votes tally: skipped, no upcoming event")
     else:
@@ -67,7 +69,8 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
             )
 
     def render_files() -> int:
-        ws.roundtable(reload=True)  # the tally may have written the agenda
+        if event is not None and _read(ws.event_path(event)) != agenda_before:
+            ws.roundtable(reload=True)  # the tally wrote the agenda
         return render.render_step(ws, dry_run=dry_run)
 
     step("render", render_files)
@@ -77,3 +80,10 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         return 1
     ws.out("sync: done" + (" (dry run)" if dry_run else ""))
     return 0
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

@@ -81,6 +81,10 @@ def main(
     workspace = Workspace(root=repo_dir or Path(), sandbox=sandbox, verbose=verbose)
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
+    if sys.stderr.isatty():
+        from p2p.terminal import TerminalProgress
+
+        workspace.progress = TerminalProgress()
     ctx.obj = workspace
 
 

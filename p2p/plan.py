@@ -43,6 +43,20 @@ def format_plan(actions: Sequence[Action], *, empty: str = "nothing to change") 
     return table(("action", "subject", "reason"), [(a.verb, a.subject, a.reason) for a in actions])
 
 
+class Progress:
+    """How far applying a plan got. This one shows nothing: the `done:` lines say it, which is
+    right for logs and pipes; on a terminal the command line puts a progress bar in its place."""
+
+    def start(self, total: int) -> None:
+        """A plan of `total` actions starts."""
+
+    def advance(self, text: str) -> None:
+        """One action is done."""
+
+    def stop(self) -> None:
+        """The plan is applied, or stopped."""
+
+
 @dataclass
 class Outcome:
     """What applying a plan did: the actions done, and the error that stopped it, if any."""
@@ -57,7 +71,11 @@ class Outcome:
 
 
 def apply_plan(
-    actions: Sequence[Action], port: Port, *, report: Callable[[str], None] | None = None
+    actions: Sequence[Action],
+    port: Port,
+    *,
+    report: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Outcome:
     """Apply actions one at a time, in order, stopping at the first refusal.
 
@@ -65,13 +83,19 @@ def apply_plan(
     new state and plans only what is left.
     """
     outcome = Outcome()
-    for action in actions:
-        try:
-            action.apply(port)
-        except P2PError as error:
-            outcome.failed, outcome.error = action, error
-            break
-        outcome.done.append(action)
-        if report is not None:
-            report(f"done: {action.verb} {action.subject}")
+    progress = progress or Progress()
+    progress.start(len(actions))
+    try:
+        for action in actions:
+            try:
+                action.apply(port)
+            except P2PError as error:
+                outcome.failed, outcome.error = action, error
+                break
+            outcome.done.append(action)
+            progress.advance(f"{action.verb} {action.subject}")
+            if report is not None:
+                report(f"done: {action.verb} {action.subject}")
+    finally:
+        progress.stop()
     return outcome

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from p2p.errors import NothingToDo, P2PError, UsageError
 from p2p.models import Event, Roundtable
+from p2p.plan import Progress
 
 if TYPE_CHECKING:
     from p2p.port import Port
@@ -40,6 +41,7 @@ class Workspace:
     out: Callable[[str], None] = _print
     err: Callable[[str], None] = _print
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    progress: Progress = field(default_factory=Progress)
     _port: Port | None = field(default=None, repr=False)
     _roundtable: Roundtable | None = field(default=None, repr=False)
 

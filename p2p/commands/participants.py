@@ -165,7 +165,7 @@ def sync_with(ws: Workspace, access: AccessState, *, dry_run: bool, force: bool)
         return 0
     if not count:
         return 0
-    outcome = apply_plan(plan.actions, ws.port(), report=ws.out)
+    outcome = apply_plan(plan.actions, ws.port(), report=ws.out, progress=ws.progress)
     done = len(outcome.done)
     if outcome.error is None:
         ws.out(f"repository access: {_changes(done)} made")

@@ -147,7 +147,7 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
             ws.out("dry run: nothing changed")
         return 0
     report = None if as_json else ws.out
-    outcome = apply_plan(actions, ws.port(), report=report)
+    outcome = apply_plan(actions, ws.port(), report=report, progress=None if as_json else ws.progress)
     if write_agenda:
         _edit_agenda(path, agenda)
         if report is not None:
@@ -206,7 +206,7 @@ def _act(ws: Workspace, actions: Sequence[Action], port: Port, *, dry_run: bool,
     if dry_run:
         ws.out("dry run: nothing changed")
         return
-    outcome = apply_plan(actions, port, report=ws.out)
+    outcome = apply_plan(actions, port, report=ws.out, progress=ws.progress)
     if outcome.error is not None:
         done = len(outcome.done)
         ws.err(f"stopped after {done} of {len(actions)} change(s); run the command again to finish")

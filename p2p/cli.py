@@ -34,12 +34,9 @@ app.add_typer(votes_app, name="votes")
 app.add_typer(board_app, name="board")
 app.add_typer(takeaways_app, name="takeaways")
 
-EventArgument = Annotated[
-    str | None, typer.Argument(help="Event id (file name without .yaml); default: the next event.")
-]
-EventOption = Annotated[
-    str | None, typer.Option("--event", help="Event id (file name without .yaml); default: the next event.")
-]
+EVENT_HELP = "Event id (file name without .yaml), `next` (the default) or `last` (the latest that has ended)."
+EventArgument = Annotated[str | None, typer.Argument(help=EVENT_HELP)]
+EventOption = Annotated[str | None, typer.Option("--event", help=EVENT_HELP)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; change nothing.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 # The global options are accepted after the command too (`p2p sync --sandbox`).

@@ -65,9 +65,15 @@ class Workspace:
         return self._roundtable
 
     def event(self, event_id: str | None) -> Event:
-        """The named event, or the next one when no id is given."""
+        """The named event; with no id (or `next`) the next one; `last`: the latest that has ended,
+        whose takeaways still come in after the day."""
         roundtable = self.roundtable()
-        if event_id is not None:
+        if event_id == "last":
+            past = roundtable.past_events(self.now)
+            if not past:
+                raise NothingToDo(f"no event in {EVENTS_DIR}/ has ended yet, nothing to do")
+            return past[0]
+        if event_id is not None and event_id != "next":
             event = roundtable.event(event_id)
             if event is None:
                 known = ", ".join(e.id for e in roundtable.events[-5:]) or "none"

@@ -1,0 +1,65 @@
+"""Which event a command works on: a named one, the next one (the default), or the last that ended."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from p2p.cli import app
+from p2p.errors import NothingToDo, UsageError
+from p2p.workspace import Workspace
+
+# 2026-03-10 05:00 UTC is still March 9 in Denver: an event that day has not ended there.
+NOW = datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
+
+
+def roundtable(root: Path, *dates: str) -> Path:
+    (root / "events").mkdir(parents=True)
+    (root / "p2p.yaml").write_text("repository: acme/roundtable\n", encoding="utf-8")
+    for day in dates:
+        (root / "events" / f"{day}.yaml").write_text(
+            f"date: {day}\ntitle: Event of {day}\n", encoding="utf-8"
+        )
+    return root
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        (None, "2026-03-09"),  # today in the roundtable's zone is still next
+        ("next", "2026-03-09"),
+        ("last", "2026-02-01"),
+        ("2026-04-20", "2026-04-20"),
+        ("2026-01-05", "2026-01-05"),
+    ],
+)
+def test_event_chosen(tmp_path: Path, asked: str | None, expected: str) -> None:
+    ws = Workspace(roundtable(tmp_path, "2026-01-05", "2026-02-01", "2026-03-09", "2026-04-20"), now=NOW)
+    assert ws.event(asked).id == expected
+
+
+def test_an_unknown_event_is_misuse(tmp_path: Path) -> None:
+    ws = Workspace(roundtable(tmp_path, "2026-01-05"), now=NOW)
+    with pytest.raises(UsageError, match=r"no event '2026-01-06'.*latest: 2026-01-05"):
+        ws.event("2026-01-06")
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"), [(None, "no upcoming event"), ("last", "no event .* has ended")]
+)
+def test_nothing_to_work_on_is_nothing_to_do(tmp_path: Path, asked: str | None, message: str) -> None:
+    ws = Workspace(
+        roundtable(tmp_path, "2026-01-05") if asked is None else roundtable(tmp_path, "2027-01-05")
+    )
+    with pytest.raises(NothingToDo, match=message):
+        ws.event(asked)
+
+
+def test_nothing_to_do_exits_0_with_a_note(tmp_path: Path) -> None:
+    root = roundtable(tmp_path, "2999-01-05")
+    result = CliRunner().invoke(app, ["--repo-dir", str(root), "--sandbox", "takeaways", "collect", "last"])
+    assert result.exit_code == 0, result.output
+    assert "has ended yet, nothing to do" in result.output

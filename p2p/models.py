@@ -323,9 +323,8 @@ class Board(Model):
 
 
 class Snapshot(Model):
-    """Everything one run observed of GitHub, read once and shared by every planner."""
+    """What one run observed of an event's topics and the board, read once and handed from step
+    to step (each step returns it with what it created), so no step reads it again."""
 
-    access: AccessState | None = None
     topics: TopicState | None = None
     board: Board | None = None
-    comments: tuple[Comment, ...] = ()

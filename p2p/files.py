@@ -887,6 +887,10 @@ def merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> list[str
             result.extend(t_chunk)
         elif t_chunk == b_chunk:
             result.extend(o_chunk)
+        elif b_chunk and t_chunk[: len(b_chunk)] == b_chunk:  # the edit adds lines after the author's
+            result.extend(o_chunk + t_chunk[len(b_chunk) :])
+        elif b_chunk and t_chunk[len(t_chunk) - len(b_chunk) :] == b_chunk:  # or before them
+            result.extend(t_chunk[: len(t_chunk) - len(b_chunk)] + o_chunk)
         elif len(b_chunk) == len(o_chunk) == len(t_chunk):  # line for line: each line merges alone
             result.extend(
                 t if o == b else o if t == b else t for b, o, t in zip(b_chunk, o_chunk, t_chunk, strict=True)
@@ -951,6 +955,49 @@ def _set_key(mapping: CommentedMap, key: str, value: Any) -> None:
     mapping.ca.items[key] = [None, None, CommentToken("\n" + rest, CommentMark(0), None), None]
 
 
+def _closing_slot(node: Any) -> tuple[dict[Any, list[Any]], Any, int] | None:
+    """Where the YAML library keeps the blank lines and comments after a block list's or
+    mapping's last line: the comment slot of its deepest last key or item."""
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node) and not node.fa.flow_style():
+        last = next(reversed(node)) if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[last]
+        if isinstance(value, CommentedMap | CommentedSeq) and len(value) and not value.fa.flow_style():
+            node = value
+            continue
+        return node.ca.items, last, 2 if isinstance(node, CommentedMap) else 0
+    return None
+
+
+def _append_item(items: CommentedSeq, item: Any) -> None:
+    """Append to a block list, before the blank lines and comments that close it: from the first
+    blank line, or the first comment left of the entries, they belong to what follows the list."""
+    before = _closing_slot(items)
+    items.append(item)
+    after = _closing_slot(items)
+    if before is None or after is None:
+        return
+    comments, last, position = before
+    token = (comments.get(last) or [None] * 4)[position]
+    if token is None:
+        return
+    end_of_line, _, rest = str(token.value).partition("\n")
+    lines = rest.splitlines(keepends=True)
+    column = items.lc.col or 0
+    split = next(
+        (i for i, line in enumerate(lines) if not line.strip() or len(line) - len(line.lstrip()) < column),
+        len(lines),
+    )
+    if split == len(lines):
+        return
+    kept = "".join(lines[:split])
+    comments[last][position] = (
+        CommentToken(f"{end_of_line}\n{kept}", token.start_mark, None) if (end_of_line or kept) else None
+    )
+    moved = CommentToken("\n" + "".join(lines[split:]), CommentMark(0), None)
+    new_comments, new_last, new_position = after
+    new_comments.setdefault(new_last, [None] * 4)[new_position] = moved
+
+
 class EventDocument:
     """An event file loaded for editing: changes keep comments, key order and quoting.
 
@@ -1002,7 +1049,7 @@ class EventDocument:
 
     def append(self, key: str, item: Any) -> None:
         """Append an item to a top-level list, creating the list if missing."""
-        self._list(key, create=True).append(self._item(key, item))
+        _append_item(self._list(key, create=True), self._item(key, item))
 
     def replace(self, key: str, index: int, item: Any) -> None:
         self._list(key, create=False)[index] = self._item(key, item)

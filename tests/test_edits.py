@@ -302,6 +302,65 @@ def test_set_item_field_keeps_the_blank_line_between_entries(tmp_path: Path) -> 
     assert path.read_text() == text.replace("10:00:00Z\n\n", "10:00:00Z\n    cancelled: true\n\n", 1)
 
 
+ALICE = "  - github: alice\n    registered: 2030-04-01T10:00:00Z   # first\n"
+BOB = "  - github: bob\n    registered: 2030-04-02T10:00:00+00:00\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the comment after a blank line heads the next key: the new entry goes above both
+        (
+            f"participants:\n{ALICE}\n# Organizers' notes\nnotes: n\n",
+            f"participants:\n{ALICE}{BOB}\n# Organizers' notes\nnotes: n\n",
+        ),
+        # a comment left of the entries belongs to what follows the list
+        (
+            f"participants:\n{ALICE}# Organizers' notes\nnotes: n\n",
+            f"participants:\n{ALICE}{BOB}# Organizers' notes\nnotes: n\n",
+        ),
+        # the blank lines and comments that close the file stay last
+        (
+            f"participants:\n{ALICE}\n# the end\n\n",
+            f"participants:\n{ALICE}{BOB}\n# the end\n\n",
+        ),
+        # the line above keeps the author's spelling of a time
+        (
+            "participants:\n  - github: alice\n    registered: 2030-04-01 10:00:00 -06:00\n\n# the end\n",
+            f"participants:\n  - github: alice\n    registered: 2030-04-01 10:00:00 -06:00\n{BOB}\n# the end\n",
+        ),
+        # a comment in line with the entries, right after them, is the list's own: the entry follows it
+        (
+            f"participants:\n{ALICE}  # more to come\nnotes: n\n",
+            f"participants:\n{ALICE}  # more to come\n{BOB}notes: n\n",
+        ),
+        # a topic written as a plain string
+        (
+            "topics:\n  - Hiring   # first\n\n# Organizers' notes\nnotes: n\n",
+            "topics:\n  - Hiring   # first\n  - Vendors\n\n# Organizers' notes\nnotes: n\n",
+        ),
+    ],
+    ids=[
+        "blank line, comment",
+        "comment left of the entries",
+        "end of file",
+        "a spaced time",
+        "the list's comment",
+        "strings",
+    ],
+)
+def test_append_goes_before_the_comments_that_close_the_list(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    head = "date: 2030-05-15\ntitle: x\n"
+    if text.startswith("topics"):
+        change: Any = lambda d: d.append("topics", "Vendors")  # noqa: E731
+    else:
+        bob = {"github": "bob", "registered": datetime(2030, 4, 2, 10, tzinfo=UTC)}
+        change = lambda d: d.append("participants", bob)  # noqa: E731
+    assert edited(tmp_path, change, head + text) == head + expected
+
+
 def test_a_change_is_returned_and_an_unchanged_file_is_not_written(tmp_path: Path) -> None:
     path = roundtable(tmp_path, SMALL)
     before = path.stat()
@@ -393,6 +452,8 @@ def test_create_event_file_writes_the_schema_line_and_the_style(tmp_path: Path) 
         ("a b c", "a b c", "a c", "a c"),
         ("a b c d", "a b2 c d", "a b c d e", "a b2 c d e"),
         ("", "", "a", "a"),
+        ("a b c", "a B c", "a b x c", "a B x c"),  # lines added after a line the author wrote otherwise
+        ("a b c", "a B c", "a x b c", "a x B c"),  # and before it
     ],
 )
 def test_merge_lines(base: str, ours: str, theirs: str, expected: str) -> None:

@@ -26,6 +26,7 @@ from p2p.topics import (
     LabelProposal,
     OpenTopic,
     TopicAction,
+    active_topics,
     marker,
     plan_topics,
     printable,
@@ -237,6 +238,24 @@ def test_proposals_go_to_the_next_event_even_when_another_is_synced() -> None:
     rt = roundtable(past, upcoming)
     actions = plan_topics(rt, past, topics(proposal(7, "alice")), board(), LATER)
     assert summary(actions) == [("add label", f"#7 event:{LATER}")]  # and not on this event's board
+
+
+def test_labels_compare_regardless_of_case() -> None:
+    # GitHub's label names are unique whatever their case and an issue shows the repository's
+    # spelling: where the repository's label is "Topic", every topic carries "Topic".
+    rt = roundtable(event(topics=()))
+    state = topics(
+        issue(3, labels=("Topic", f"Event:{E}")),
+        issue(7, "My question", labels=("TOPIC",)),
+        issue(8, "Claimed", labels=("topic", f"EVENT:{LATER}")),
+    )
+    actions = plan_topics(rt, event(topics=()), state, board(), E)
+    assert summary(actions) == [
+        ("add label", f"#7 event:{E}"),
+        ("add to board", "#3"),
+        ("add to board", "#7"),
+    ]
+    assert [i.number for i in active_topics(state, E)] == [3]
 
 
 # --- the board -------------------------------------------------------------------------------

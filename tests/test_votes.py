@@ -138,6 +138,12 @@ CASES = [
         id="an issue without the topic label is no topic",
     ),
     pytest.param(
+        [Topic(1, [("alice", 1)], labels=("Topic", f"Event:{EVENT}"))],
+        {1: 1},
+        set(),
+        id="labels compare regardless of case",
+    ),
+    pytest.param(
         [Topic(1, [("alice", 1)], labels=("topic", "event:2030-06-01")), Topic(2, [("alice", 2)])],
         {2: 1},
         set(),

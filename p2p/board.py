@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,10 +46,21 @@ def same_value(current: str | float | None, wanted: str | float) -> bool:
     return current == wanted
 
 
+def printable(text: str, *, width: int = 60) -> str:
+    """Untrusted text made safe for one line of a terminal or a log: control characters
+    (escape sequences, new lines) shown as code points, long text cut."""
+    out = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
+    )
+    out = " ".join(out.split())
+    return out if len(out) <= width else out[: width - 1] + "…"
+
+
 def show(value: str | float) -> str:
+    """A field's value for the terminal: whole numbers without ".0", text made printable."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return printable(str(value))
 
 
 def item_label(item: BoardItem) -> str:
@@ -94,7 +106,7 @@ class SetOptions:
 
     @property
     def subject(self) -> str:
-        return f"board #{self.board.number} {self.field.name}"
+        return f"board #{self.board.number} {printable(self.field.name)}"
 
     @property
     def reason(self) -> str:
@@ -102,9 +114,9 @@ class SetOptions:
         used = sum(1 for item in self.board.items if item.values.get(self.field.name) in kept)
         text = f"add {', '.join(self.added)}"
         if kept:
-            text += f"; keep {', '.join(kept)}"
+            text += f"; keep {', '.join(printable(o) for o in kept)}"
         if used:
-            text += f" ({used} item(s) keep their {self.field.name})"
+            text += f" ({used} item(s) keep their {printable(self.field.name)})"
         return text
 
     def apply(self, port: Port) -> None:
@@ -169,7 +181,7 @@ class SetValue:
 
     @property
     def subject(self) -> str:
-        return f"{item_label(self.item)} {self.field.name}"
+        return f"{item_label(self.item)} {printable(self.field.name)}"
 
     @property
     def reason(self) -> str:
@@ -253,9 +265,10 @@ def board_findings(board: Board) -> list[Finding]:
             continue
         if field.type != type_:
             kind, want = field.type.replace("_", "-"), type_.replace("_", "-")
+            shown = printable(field.name)
             findings.append(
                 Finding(
-                    f'board #{board.number}: field "{field.name}" is a {kind} field, not a {want} field; '
+                    f'board #{board.number}: field "{shown}" is a {kind} field, not a {want} field; '
                     "GitHub cannot change a field's type: rename or delete it on the board, "
                     "then run `p2p board setup` again",
                     problem=True,
@@ -265,8 +278,9 @@ def board_findings(board: Board) -> list[Finding]:
         extra = [o.name for o in field.options if o.name.casefold() not in _folded(options)]
         if extra:
             used = {o: sum(1 for item in board.items if item.values.get(field.name) == o) for o in extra}
-            listed = ", ".join(f"{o} ({used[o]} item(s))" if used[o] else o for o in extra)
-            findings.append(Finding(f"board #{board.number}: {field.name} keeps its other options: {listed}"))
+            listed = ", ".join(printable(o) + (f" ({used[o]} item(s))" if used[o] else "") for o in extra)
+            shown = printable(field.name)
+            findings.append(Finding(f"board #{board.number}: {shown} keeps its other options: {listed}"))
     return findings
 
 

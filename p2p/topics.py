@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from p2p.board import EVENT, STATUS, AddToBoard, SetValue, same_value, to_discuss, usable
+from p2p.board import EVENT, STATUS, AddToBoard, SetValue, printable, same_value, to_discuss, usable
 from p2p.models import Board, BoardField, Event, Issue, Roundtable, SeededTopic, TopicState, login_key
 from p2p.port import Port
 from p2p.seats import accepted_logins
@@ -19,16 +18,6 @@ _MARKER = re.compile(r"<!-- p2p:topic (?P<event>\S+) (?P<n>[1-9][0-9]*) -->")
 def marker(event_id: str, n: int) -> str:
     """The hidden line that ties an issue to the n-th seeded topic of an event."""
     return f"<!-- p2p:topic {event_id} {n} -->"
-
-
-def printable(text: str, *, width: int = 60) -> str:
-    """Untrusted text made safe for one line of a terminal or a log: control characters
-    (escape sequences, new lines) shown as code points, long text cut."""
-    out = "".join(
-        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
-    )
-    out = " ".join(out.split())
-    return out if len(out) <= width else out[: width - 1] + "…"
 
 
 def has_label(issue: Issue, name: str) -> bool:

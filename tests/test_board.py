@@ -8,7 +8,7 @@ from typing import cast
 
 import pytest
 
-from p2p.board import CreateField, SetOptions, board_findings, missing_fields, plan_board_setup
+from p2p.board import CreateField, SetOptions, SetValue, board_findings, missing_fields, plan_board_setup
 from p2p.models import Board, BoardField, BoardItem, FieldOption
 from p2p.plan import format_plan
 from p2p.port import Port
@@ -189,3 +189,17 @@ def test_setup_through_the_sandbox_keeps_items_values_and_converges() -> None:
         "Todo",
         "Done",
     ]
+
+
+def test_text_read_from_the_board_is_printable() -> None:
+    # Cells, field names and option names come from the board, which others edit: control
+    # characters must not reach the terminal.
+    item = BoardItem(id="i1", issue=1, values={"Event": "\x1b[2Jold"})
+    change = SetValue(board(VOTES, EVENT, LEAN), item, EVENT, "2030-05-01", "topic of 2030-05-01")
+    assert change.reason == "\\u001b[2Jold -> 2030-05-01: topic of 2030-05-01"
+    odd = DEFAULT.model_copy(update={"options": options("Todo\x1b]8;;x\x07", "Done")})
+    used = (BoardItem(id="i2", issue=2, values={"Status": "Todo\x1b]8;;x\x07"}),)
+    (action,) = plan_board_setup(board(VOTES, EVENT, odd, items=used))
+    texts = [action.reason, *(f.text for f in board_findings(board(VOTES, EVENT, odd, items=used)))]
+    assert all("\x1b" not in text and "\x07" not in text for text in texts), texts
+    assert "keep Todo\\u001b]8;;x\\u0007, Done" in action.reason

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from p2p.board import AddToBoard, SetValue
+from p2p.board import AddToBoard, SetValue, printable
 from p2p.models import (
     Board,
     BoardField,
@@ -29,7 +29,6 @@ from p2p.topics import (
     active_topics,
     marker,
     plan_topics,
-    printable,
     seeded_issues,
     topic_body,
     waiting_proposals,

@@ -15,7 +15,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from p2p.board import board_findings, missing_fields, plan_board_setup
+from p2p.board import board_findings, missing_fields, plan_board_setup, printable
 from p2p.errors import P2PError, StaleError
 from p2p.models import (
     AccessState,
@@ -35,7 +35,7 @@ from p2p.models import (
 from p2p.plan import Action, apply_plan, format_plan, table
 from p2p.port import Port, RequestCount
 from p2p.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
-from p2p.topics import active_topics, plan_topics, printable, waiting_proposals
+from p2p.topics import active_topics, plan_topics, waiting_proposals
 from p2p.votes import Tally, agenda_slots, plan_tally
 from p2p.votes import tally as count_votes
 from p2p.workspace import Workspace

@@ -490,3 +490,16 @@ def test_votes_tally_without_a_board_writes_the_agenda(roundtable: Roundtable) -
     assert f'  - {{issue: {n["vendors"]}, title: "Vendors", votes: 2}}\n' in roundtable.event_file.read_text(
         encoding="utf-8"
     )
+
+
+def test_votes_tally_json_shows_no_control_character_raw(roundtable: Roundtable) -> None:
+    # JSON escapes only the C0 controls; a C1 control (U+009B opens an escape sequence on some
+    # terminals), a bidi override or a line separator in a title would reach the terminal.
+    title = "Evil \u009b2J \u202edesrever\u2028next \x1b[31m \u200d 👩‍💻"
+    number = roundtable.world.add_issue(title, labels=["topic", f"event:{E}"], author="alice")
+    listing = roundtable.run("votes", "tally", "--dry-run", "--json")
+    assert listing.code == 0, listing.stderr
+    assert not any(c in listing.stdout for c in "\u009b\u202e\u2028\x1b\u200d"), ascii(listing.stdout)
+    report = json.loads(listing.stdout)
+    assert [(a["issue"], a["title"]) for a in report["agenda"]] == [(number, title)]
+    assert "👩" in listing.stdout  # the rest stays readable

@@ -9,6 +9,7 @@ follows needs no second read.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -350,7 +351,17 @@ def _tally_json(
         + [{"action": verb, "subject": subject, "reason": reason} for verb, subject, reason in file_rows],
         "dry_run": dry_run,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return _escaped(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _escaped(text: str) -> str:
+    """JSON that shows no control character raw: JSON escapes only those below U+0020, and
+    titles are untrusted. C1 controls, format characters (bidi overrides) and line separators
+    become \\u escapes; the rest stays readable."""
+    return "".join(
+        json.dumps(c)[1:-1] if ord(c) > 0x7F and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        for c in text
+    )
 
 
 def _clock(value: Any) -> str | None:

@@ -68,7 +68,10 @@ def sandbox(root: Path, *, organization: bool = True) -> Sandbox:
 
 
 def p2p(root: Path, *args: str, env: dict[str, str] | None = None) -> Result:
-    return CliRunner().invoke(app, ["--repo-dir", str(root), *args], env=env or {}, catch_exceptions=False)
+    # An empty PATH: no `gh` CLI of this machine lends its login (and reaches GitHub).
+    return CliRunner().invoke(
+        app, ["--repo-dir", str(root), *args], env={"PATH": "", **(env or {})}, catch_exceptions=False
+    )
 
 
 def holders(root: Path) -> tuple[set[str], set[str]]:
@@ -233,7 +236,7 @@ def test_the_invitation_limit_stops_inviting_keeps_what_was_done_and_the_next_ru
         "done: invite alice",
         "done: invite bob",
     ]
-    assert "at most 50 per repository per 24 hours" in limited.stderr
+    assert "GitHub accepts at most 50 invitations per repository per 24 hours" in limited.stderr
     assert "2 invitations left to send" in limited.stderr
     assert "the 3 changes made stay made" in limited.stderr
     assert "again after " in limited.stderr
@@ -378,6 +381,25 @@ def test_status_without_a_token_shows_seats_only(tmp_path: Path) -> None:
     assert "access" not in text.stdout.splitlines()[1]
     assert "no GitHub token" in text.stderr
     assert json.loads(as_json.stdout)["registrations"][0]["access"] is None
+    assert not (tmp_path / SANDBOX_FILE).exists()
+
+
+def test_status_with_a_gh_cli_that_is_not_logged_in_shows_seats_only(tmp_path: Path) -> None:
+    write_roundtable(tmp_path, {SOON: line("alice")}, capacity=1)
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "gh").write_text("#!/bin/sh\necho 'not logged in' >&2\nexit 1\n", encoding="utf-8")
+    (tools / "gh").chmod(0o755)
+
+    result = p2p(tmp_path, "participants", "status", env={"PATH": str(tools)})
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].split()[-1] == "seat"  # no access column
+    assert "accepted #1" in result.stdout
+    assert result.stderr == (
+        "note: access is not shown (seats only): no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), "
+        "or log in with `gh auth login`\n"
+    )
     assert not (tmp_path / SANDBOX_FILE).exists()
 
 

@@ -105,8 +105,11 @@ def test_invitation_limit_stops_inviting_and_the_next_day_continues(tmp_path: Pa
 
     assert limited.exit_code == 1
     assert done(limited) == ["remove zed", "invite alice", "invite bob"]
-    assert "GitHub refuses more invitations for now" in limited.stderr
-    assert "2 invitations left to send" in limited.stderr
+    assert limited.stderr.startswith(
+        "error: GitHub accepts at most 50 invitations per repository per 24 hours and refuses more "
+        "for now: 2 invitations left to send; the 3 changes made stay made. "
+        "Run `p2p participants sync` again after "
+    )
     assert re.search(r"again after \d{4}-\d\d-\d\d \d\d:\d\d M[SD]T", limited.stderr)
     assert TOKEN not in limited.output
     assert "zed" not in {login.casefold() for login in gh.collaborators}
@@ -119,6 +122,30 @@ def test_invitation_limit_stops_inviting_and_the_next_day_continues(tmp_path: Pa
     assert resumed.exit_code == 0, resumed.output
     assert done(resumed) == ["invite carol", "invite dave"]
     assert sorted(i.login for i in gh.invitations) == ["alice", "bob", "carol", "dave"]
+
+
+@pytest.mark.parametrize(
+    ("leaving", "kept"),
+    [((), "none could be sent this run"), (("zed",), "the 1 change made stays made")],
+    ids=["nothing done", "one removal done"],
+)
+def test_invitation_limit_reached_at_the_first_invitation_says_what_was_kept(
+    tmp_path: Path, gh: FakeGitHub, leaving: tuple[str, ...], kept: str
+) -> None:
+    write_roundtable(tmp_path, {SOON: [*line("alice", "bob"), *((login, 9, True) for login in leaving)]})
+    for login in leaving:
+        gh.add_collaborator(login)
+    gh.invitation_limit = 0  # yesterday's run used all 50
+
+    result = p2p(tmp_path, "participants", "sync")
+
+    assert result.exit_code == 1
+    assert done(result) == [f"remove {login}" for login in leaving]
+    assert result.stderr.startswith(
+        "error: GitHub accepts at most 50 invitations per repository per 24 hours and refuses more "
+        f"for now: 2 invitations left to send; {kept}. Run `p2p participants sync` again after "
+    )
+    assert gh.invitations == []
 
 
 def test_a_run_interrupted_half_way_converges_on_the_next_without_duplicates(
@@ -229,6 +256,29 @@ def test_status_reads_github_when_a_token_is_set(tmp_path: Path, gh: FakeGitHub)
             "access": "none",
         },
     ]
+    assert gh.writes == 0
+
+
+def test_status_reads_github_with_the_gh_cli_login_as_sync_does(tmp_path: Path, gh: FakeGitHub) -> None:
+    """No token variable, but `gh auth login` done: sync uses gh's token, so status does too."""
+    write_roundtable(tmp_path, {SOON: line("alice", "bob")})
+    gh.add_collaborator("alice")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "gh").write_text(f"#!/bin/sh\necho {TOKEN}\n", encoding="utf-8")
+    (tools / "gh").chmod(0o755)
+
+    result = CliRunner().invoke(
+        app,
+        ["--repo-dir", str(tmp_path), "participants", "status"],
+        env={"PATH": str(tools)},
+        catch_exceptions=False,
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "no GitHub token" not in result.stderr
+    assert re.search(r"^alice .* accepted #1 +collaborator$", result.stdout, re.MULTILINE)
+    assert re.search(r"^bob .* accepted #2 +none$", result.stdout, re.MULTILINE)
     assert gh.writes == 0
 
 

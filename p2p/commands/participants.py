@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -54,14 +55,29 @@ def status(ws: Workspace, *, event: str | None, as_json: bool) -> int:
 
 
 def _observe(ws: Workspace, roundtable: Roundtable) -> AccessState | None:
-    """GitHub's access state when a token (or the sandbox) is at hand; else None, with a note."""
+    """GitHub's access state when a token (or the sandbox) is at hand; else None, with a note.
+
+    The token is found as every other command finds it: $GITHUB_TOKEN, $GH_TOKEN, else the
+    login of the `gh` CLI. Without any of them the GitHub adapter is not even imported.
+    """
     if not ws.sandbox:
-        if not any(ws.env.get(name) for name in TOKEN_VARIABLES):
-            ws.err("note: no GitHub token in $GITHUB_TOKEN or $GH_TOKEN: access is not shown (seats only)")
-            return None
         if not (roundtable.settings.repository or ws.env.get("GITHUB_REPOSITORY")):
             ws.err("note: no `repository:` in p2p.yaml and $GITHUB_REPOSITORY is empty: access is not shown")
             return None
+        if not any(ws.env.get(name, "").strip() for name in TOKEN_VARIABLES) and not shutil.which(
+            "gh", path=ws.env.get("PATH")
+        ):
+            ws.err(
+                "note: access is not shown (seats only): no GitHub token: set GITHUB_TOKEN "
+                "(or GH_TOKEN), or log in with `gh auth login`"
+            )
+            return None
+        try:
+            port = ws.port()
+        except P2PError as error:  # no token after all (gh is not logged in), or a bad setting
+            ws.err(f"note: access is not shown (seats only): {error.message}")
+            return None
+        return port.read_access()
     return ws.port().read_access()
 
 
@@ -173,9 +189,12 @@ def sync_with(ws: Workspace, access: AccessState, *, dry_run: bool, force: bool)
     if isinstance(outcome.error, InvitationLimitError):
         left = sum(1 for a in plan.actions[done:] if isinstance(a, Invite | Reinvite))
         again = (ws.now + INVITATION_WINDOW).astimezone(roundtable.settings.zone)
+        kept = "none could be sent this run"
+        if done:
+            kept = f"the {_changes(done)} made {'stay' if done != 1 else 'stays'} made"
         raise P2PError(
-            "GitHub refuses more invitations for now (at most 50 per repository per 24 hours): "
-            f"{left} invitation{'s' if left != 1 else ''} left to send; the {_changes(done)} made stay made. "
+            "GitHub accepts at most 50 invitations per repository per 24 hours and refuses more for now: "
+            f"{left} invitation{'s' if left != 1 else ''} left to send; {kept}. "
             f"Run `p2p participants sync` again after {_when(again)}: it sends the rest."
         )
     failed = outcome.failed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from p2p.board import EVENT, STATUS, AddToBoard, SetValue, printable, same_value, to_discuss, usable
@@ -204,6 +205,19 @@ def waiting_proposals(
                 (issue, f"{who} is neither an organizer nor an accepted participant of {target.id}")
             )
     return waiting
+
+
+def lacks_topic_label(topics: TopicState, actions: Sequence[TopicAction]) -> bool:
+    """Whether the repository has no `topic` label and this plan creates none.
+
+    GitHub's issue form adds only labels that exist ("If a label does not already exist in the
+    repository, it will not be automatically added to the issue", Syntax for issue forms):
+    until `topic` does, proposals opened with the form carry no label and never become topics.
+    Opening a seeded topic creates the label.
+    """
+    if any(label.casefold() == TOPIC_LABEL for label in topics.labels):
+        return False
+    return not any(isinstance(action, OpenTopic) for action in actions)
 
 
 def plan_topics(

@@ -503,3 +503,23 @@ def test_votes_tally_json_shows_no_control_character_raw(roundtable: Roundtable)
     report = json.loads(listing.stdout)
     assert [(a["issue"], a["title"]) for a in report["agenda"]] == [(number, title)]
     assert "👩" in listing.stdout  # the rest stays readable
+
+
+def test_topics_sync_warns_while_the_repository_lacks_the_topic_label(roundtable: Roundtable) -> None:
+    # GitHub's issue form adds only labels that exist: until `topic` does, proposals opened
+    # with the form carry no label and never become topics.
+    without_seeds = re.sub(r"topics:\n(  - .*\n|    .*\n)*", "", EVENT)
+    roundtable.event_file.write_text(without_seeds, encoding="utf-8")
+    lacking = roundtable.run("topics", "sync")
+    assert lacking.code == 0, lacking.stderr
+    assert "warning: the repository has no `topic` label" in lacking.stderr
+    roundtable.world.add_issue("On-call", labels=["Topic"], author="alice")
+    labelled = roundtable.run("topics", "sync")
+    assert labelled.code == 0, labelled.stderr
+    assert "`topic` label" not in labelled.stderr
+
+
+def test_topics_sync_that_opens_a_seeded_topic_creates_the_topic_label(roundtable: Roundtable) -> None:
+    planned = roundtable.run("topics", "sync", "--dry-run")
+    assert "open issue" in planned.stdout
+    assert "`topic` label" not in planned.stderr

@@ -523,3 +523,38 @@ def test_topics_sync_that_opens_a_seeded_topic_creates_the_topic_label(roundtabl
     planned = roundtable.run("topics", "sync", "--dry-run")
     assert "open issue" in planned.stdout
     assert "`topic` label" not in planned.stderr
+
+
+def test_votes_tally_json_keeps_its_documented_shape(roundtable: Roundtable) -> None:
+    # The shape scripts rely on: a change to it is a change to the documented interface.
+    assert roundtable.run("board", "setup").code == 0
+    vote(roundtable.world)
+    report = json.loads(roundtable.run("votes", "tally", "--dry-run", "--json").stdout)
+    assert list(report) == [
+        "event",
+        "votes_per_participant",
+        "timebox_minutes",
+        "board",
+        "agenda",
+        "over_budget",
+        "ignored",
+        "changes",
+        "dry_run",
+    ]
+    assert (report["event"], report["votes_per_participant"], report["timebox_minutes"]) == (E, 2, 8)
+    assert report["board"] == 1
+    first = report["agenda"][0]
+    assert list(first) == ["rank", "issue", "title", "votes", "voters", "slot"]
+    assert first["voters"] == ["bob", "alice"]
+    assert first["slot"] == {"offset": 0, "minutes": 8, "start": "17:00", "end": "17:08", "reserve": False}
+    assert all(list(i) == ["login", "issue", "reacted", "why"] for i in report["ignored"])
+    assert datetime.fromisoformat(report["ignored"][0]["reacted"]).utcoffset() is not None
+    assert {i["why"] for i in report["ignored"]} <= {
+        "bot",
+        "not a participant",
+        "waitlisted",
+        "cancelled",
+        "over budget",
+        "withdrawn topic",
+    }
+    assert all(list(c) == ["action", "subject", "reason"] for c in report["changes"])

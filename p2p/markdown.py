@@ -43,6 +43,9 @@ _SPACES = re.compile(r"[ \t]+")
 _INLINE_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
 # Constructs that only count at the start of a line: headings, quotes, lists, setext lines.
 _LINE_START = re.compile(r"^(?:([#+=-])|(\d{1,9})([.)]))")
+# `#`s at the end, after a space, would be a heading's closing sequence and vanish from a title
+# written in a heading (CommonMark spec, 4.2 ATX headings).
+_CLOSING_SEQUENCE = re.compile(r"(?<= )#+$")
 # GitHub's own autolinks, which it finds in the rendered text whatever the Markdown says
 # (GitHub Docs: "Autolinked references and URLs"; GFM spec, 6.9 Autolinks (extension)).
 _ANY_AT = re.compile(r"@")
@@ -72,6 +75,7 @@ def inline(text: object) -> str:
     value = one_line(str(text)) or BLANK
     value = _INLINE_PUNCTUATION.sub(r"\\\1", value)
     value = _LINE_START.sub(_escape_line_start, value)
+    value = _CLOSING_SEQUENCE.sub(r"\\\g<0>", value)
     # The zero-width spaces go in as NUL (gone from the text by now) until the entities are
     # written, so that no pattern matches inside an entity this function writes.
     value = _ANY_AT.sub("@\0", value)
@@ -90,16 +94,25 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return match.group(2) + "\\" + match.group(3)
 
 
-_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)")
+# What may stand before a heading on its line: indentation, and the markers of the blockquotes and
+# list items it sits in (CommonMark spec, 5 Container blocks: a heading inside `> ` or `- ` is
+# still a heading). Matching more than CommonMark would only escape a `#` inside code.
+_CONTAINERS = r"((?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*)"
+_HEADING = re.compile(rf"^{_CONTAINERS}(#{{1,6}})(?=[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_SETEXT = re.compile(r"^( {0,3})(=+|-+)[ \t]*$")
+_SETEXT = re.compile(rf"^{_CONTAINERS}(=+|-+)[ \t]*$")
+# A link reference definition (`[name]: address`) holds for the whole page, whichever region it
+# is written in (CommonMark spec, 4.7), so it could redirect the page's own links: its label
+# cannot end in `]:` once the `]` is escaped.
+_DEFINITION_END = re.compile(r"(?<!\\)((?:\\\\)*)\]:")
 
 
 def block(text: object) -> str:
     """The organizers' Markdown (the `md_block` filter): formatting kept, structure guarded.
 
     Lines keep their Markdown (emphasis, lists, links), but a line cannot become a heading
-    (ATX or setext) that would break the page's outline, no raw HTML gets through (which
+    (ATX or setext, in a quote or a list item too) that would break the page's outline, nor a
+    link reference definition that would redirect the page's links, no raw HTML gets through (which
     also keeps `<!-- p2p:... -->` markers out), nobody is @-mentioned or referenced, a code
     fence left open is closed so it cannot swallow the rest of the page, and control
     characters become spaces. Trailing spaces go (editors strip them, which would make the
@@ -118,6 +131,7 @@ def block(text: object) -> str:
             fence = "" if not line.strip().strip(fence[0]) else fence
         line = _HEADING.sub(r"\1\\\2", line)
         line = _SETEXT.sub(r"\1\\\2", line)
+        line = _DEFINITION_END.sub(r"\1\\]:", line)
         line = line.replace("<", "&lt;")
         line = _MENTION.sub("@" + ZERO_WIDTH_SPACE, line)
         lines.append(_REFERENCE.sub(r"\1" + ZERO_WIDTH_SPACE, line))

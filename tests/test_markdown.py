@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from p2p.markdown import ZERO_WIDTH_SPACE, block, inline, link_target, one_line
 
@@ -20,6 +21,9 @@ ZW = ZERO_WIDTH_SPACE
         ("Plain words, stay plain.", "Plain words, stay plain."),
         ("a | b", r"a \| b"),
         ("# Heading", r"\# Heading"),
+        ("Ask me anything #", r"Ask me anything \#"),
+        ("Q&A ##", r"Q&amp;A \##"),
+        ("C# at scale", "C# at scale"),
         ("## Heading", r"\## Heading"),
         ("- item", r"\- item"),
         ("+ item", r"\+ item"),
@@ -75,6 +79,16 @@ def test_one_line_folds_every_line_separator() -> None:
         ("   ### indented heading", r"   \### indented heading"),
         ("Title\n===", "Title\n\\==="),
         ("Title\n---", "Title\n\\---"),
+        ("> # quoted heading", r"> \# quoted heading"),
+        (">## no space", r">\## no space"),
+        ("- ## listed heading", r"- \## listed heading"),
+        ("1) # numbered", r"1) \# numbered"),
+        ("- a\n\n    # deeper in the item", "- a\n\n    \\# deeper in the item"),
+        ("> Title\n> ===", "> Title\n> \\==="),
+        ("[home]: https://evil.example", r"[home\]: https://evil.example"),
+        ("> [^1]: a footnote", r"> [^1\]: a footnote"),
+        ("[a\\]: b, escaped already", None),
+        ("[a\\\\]: b", "[a\\\\\\]: b"),
         ("<script>x</script> & <b>", "&lt;script>x&lt;/script> & &lt;b>"),
         ("<!-- p2p:end next-event -->", "&lt;!-- p2p:end next-event -->"),
         ("ping @octocat, mail a@b.example", f"ping @{ZW}octocat, mail a@b.example"),
@@ -126,6 +140,42 @@ def test_inline_is_always_plain_text(text: str) -> None:
     assert escaped and escaped == escaped.strip()
     assert not re.match(r"[#>+=-]|\d+[.)]", escaped)
     assert not [c for c in escaped if unicodedata.category(c) in {"Cc", "Cs", "Zl", "Zp"}]
+
+
+# A CommonMark parser (markdown-it-py), to see a page's structure as GitHub would.
+PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@pytest.mark.parametrize("title", ["Ask me anything #", "Why not C# ##", "#", "# #"])
+def test_a_title_in_a_heading_keeps_its_hashes(title: str) -> None:
+    tokens = PARSER.parse(f"### May 2, 2023: {inline(title)}\n")
+    assert [t.type for t in tokens] == ["heading_open", "inline", "heading_close"]
+    assert tokens[1].children is not None
+    assert "".join(t.content for t in tokens[1].children) == f"May 2, 2023: {title}"
+
+
+# Markdown's own pieces, so that the examples nest quotes, lists, headings and definitions.
+MARKDOWN = st.lists(
+    st.sampled_from(["#", "# ", "## h", ">", "> ", "- ", "*\t", "1. ", "2) ", "  ", "    ", "\t", "\n",
+                     "\n\n", "===", "---", "x", "[a]", "]:", " /u", "`", "```", "~~~", "<b>", "\\"]),
+    max_size=16,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), MARKDOWN))
+def test_block_never_makes_a_heading_html_or_a_link_definition(text: str) -> None:
+    """Parsed as CommonMark: no heading (in a quote or a list item either), no HTML, and no
+    link reference definition, which would hold for the whole page around the region."""
+    env: dict[str, object] = {}
+    pending = PARSER.parse(block(text), env)
+    kinds = set()
+    while pending:
+        token = pending.pop()
+        kinds.add(token.type)
+        pending.extend(token.children or [])
+    assert not kinds & {"heading_open", "html_block", "html_inline"}
+    assert not env.get("references")
 
 
 @given(st.text())

@@ -425,7 +425,9 @@ def calendar(roundtable: Roundtable, *, repository: str | None) -> str:
     feed.add("version", "2.0")
     feed.add("calscale", "GREGORIAN")
     feed.add("method", "PUBLISH")
-    feed.add("x-wr-calname", one_line(settings.name))
+    # TEXT, escaped: icalendar leaves an X- property's value as given (RFC 5545, 3.8.8.2: its
+    # default value type is TEXT, where `,` `;` and `\` are escaped).
+    feed.add("x-wr-calname", icalendar.vText(one_line(settings.name)))
     timed = [e for e in roundtable.events if e.start_time is not None]
     for event in roundtable.events:
         entry = icalendar.Event()

@@ -537,6 +537,21 @@ def test_calendar_is_rfc5545() -> None:
     assert all_day.decoded("DTSTAMP") == datetime(2024, 3, 14, tzinfo=UTC)
 
 
+def test_calendar_text_is_escaped_in_every_property() -> None:
+    """`,` `;` `\\` are escaped, line breaks within a value are `\\n` (RFC 5545, 3.3.11 TEXT)."""
+    name = "Peers, Inc.; Denver \\n"
+    hostile = roundtable(
+        event("2024-03-14", name, location=name, description=f"{name}\nnext", notes=name), name=name
+    )
+    text = render.calendar(hostile, repository=REPOSITORY)
+    escaped = r"Peers\, Inc.\; Denver \\n"
+    unfolded = text.replace("\r\n ", "")
+    for line in (f"X-WR-CALNAME:{escaped}", f"SUMMARY:{escaped}", f"LOCATION:{escaped}"):
+        assert line + "\r\n" in unfolded
+    assert f"DESCRIPTION:{escaped}\\nnext\\n\\n" in unfolded
+    assert str(icalendar.Calendar.from_ical(text)["X-WR-CALNAME"]) == escaped  # icalendar keeps X- raw
+
+
 def test_calendar_without_timed_events_has_no_time_zone() -> None:
     text = render.calendar(roundtable(event("2024-03-14", "Happy hour")), repository=None)
     assert "VTIMEZONE" not in text

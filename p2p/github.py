@@ -48,6 +48,8 @@ ATTEMPTS = 4  # one request and up to three retries
 SECONDARY_WAIT = 60.0
 LONGEST_WAIT = 15 * 60.0  # a longer wait ends the run: it says when to run again
 PAGE = 100
+REDIRECTS = 3  # redirects followed for one request
+REPEAT_AT = (302, 307, 308)  # redirects whose request is repeated as it was, at the new address
 MAYBE_APPLIED = (
     "the change may or may not have been made: run again, it finishes the work without doing it twice"
 )
@@ -203,42 +205,92 @@ class GitHubRepository:
         run observes what happened and finishes the work.
         """
         is_write = verb != "GET" if write is None else write
-        for attempt in range(1, ATTEMPTS + 1):
+        attempt, hops = 1, 0
+        while True:
             if is_write:
                 self._space_writes()
                 self._count.writes += 1
             else:
                 self._count.reads += 1
             try:
-                headers, data = self._requester.requestJsonAndCheck(
-                    verb, url, parameters=dict(params) if params else None, input=body
-                )
+                headers, data, moved = self._exchange(verb, url, params, body, action=action)
             except GithubException as error:
                 limited = _rate_limited(error) and not _invitation_limit(error, action)
                 wait = self._rate_limit_wait(error.headers or {}, attempt) if limited else None
                 if wait is not None and wait <= LONGEST_WAIT and attempt < ATTEMPTS:
                     self._wait(wait)
+                    attempt += 1
                     continue
                 if not is_write and error.status >= 500 and attempt < ATTEMPTS:
                     self._wait(2.0**attempt)
+                    attempt += 1
                     continue
                 raise self._refusal(error, action=action, need=need, write=is_write) from None
             except RequestException as error:
                 if not is_write and attempt < ATTEMPTS:
                     self._wait(2.0**attempt)
+                    attempt += 1
                     continue
                 raise self._error(self._unreachable(error, action=action, write=is_write)) from None
             finally:
                 if is_write:
                     self._last_write = self._clock()
+            if moved is not None:
+                # GitHub made nothing of a redirected request: it asks for it again, verbatim, at
+                # the new address (a renamed or transferred repository).
+                hops += 1
+                if hops > REDIRECTS:
+                    raise self._error(
+                        GitHubError(f"GitHub redirected the request to {action} too many times ({moved})")
+                    )
+                url, params = moved, None
+                continue
             if isinstance(data, dict) and _graphql_rate_limited(data):
                 wait = self._rate_limit_wait(headers, attempt)
                 if attempt < ATTEMPTS and wait <= LONGEST_WAIT:
                     self._wait(wait)
+                    attempt += 1
                     continue
                 raise self._error(self._rate_limit_error(action, headers, 200))
             return headers, data
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _exchange(
+        self, verb: str, url: str, params: Mapping[str, Any] | None, body: Any, *, action: str
+    ) -> tuple[Mapping[str, Any], Any, str | None]:
+        """One HTTP exchange: the answer's headers and JSON, and the address GitHub asks the request
+        to be repeated at, if it answered with a redirect that PyGithub does not follow.
+
+        "HTTP redirects" (Getting started with the REST API, GitHub Docs): 301 is permanent, "302,
+        307: the request should be repeated verbatim to the URI specified in the Location header".
+        Under a renamed repository's old name GitHub answers 301 to a GET (PyGithub follows it)
+        and 307 to any other method ("Preview repository redirects", GitHub, 2015-04-17), which
+        PyGithub would hand back as a success.
+        """
+        try:
+            status, headers, output = self._requester.requestJson(
+                verb, url, parameters=dict(params) if params else None, input=body
+            )
+        except RuntimeError:  # PyGithub refuses a redirect to another scheme or host
+            raise self._error(self._elsewhere(action)) from None
+        data = _decode(output)
+        if status >= 400:
+            raise self._requester.createException(status, headers, data)
+        location = str(headers.get("location") or "")
+        if status not in REPEAT_AT or not location:
+            return headers, data, None
+        base = urlsplit(self._requester.base_url)
+        there = urlsplit(location)
+        if (there.scheme, there.hostname, there.port) != (base.scheme, base.hostname, base.port):
+            raise self._error(self._elsewhere(action))  # the token goes to GitHub's API only
+        return headers, data, location
+
+    def _elsewhere(self, action: str) -> GitHubError:
+        host = urlsplit(self._requester.base_url).hostname
+        return GitHubError(
+            f"GitHub ({host}) redirected the request to {action} to another address: set "
+            "GITHUB_API_URL to GitHub's API (https://api.github.com, or https://HOST/api/v3 for "
+            "GitHub Enterprise Server)"
+        )
 
     def _rate_limit_wait(self, headers: Mapping[str, Any], attempt: int) -> float:
         """Seconds to wait before retrying a rate-limit refusal.
@@ -686,7 +738,10 @@ class GitHubRepository:
         )
 
     def create_issue(self, title: str, body: str, labels: Sequence[str]) -> Issue:
-        # Labels that do not exist yet are created by GitHub when it applies them.
+        # GitHub creates the labels the repository lacks as it applies them (the reference does
+        # not say so). Without push access it "silently drops" the labels of a new issue ("Create
+        # an issue", GitHub Docs), and the next run, blind to an unlabelled topic, would open it
+        # again: the dropped labels are added on their own, which triage access allows.
         _, data = self._send(
             "POST",
             f"{self._base}/issues",
@@ -696,16 +751,32 @@ class GitHubRepository:
         )
         issue = _rest_issue(data)
         self._node_ids[issue.number] = issue.node_id
+        if _missing(labels, issue.labels):
+            held = self._label(issue.number, _missing(labels, issue.labels))
+            issue = issue.model_copy(update={"labels": held})
+            if _missing(labels, held):
+                raise self._error(
+                    GitHubError(
+                        f"GitHub opened issue #{issue.number} in {self._repository} but did not label it "
+                        f"{', '.join(_missing(labels, held))}: the token's user needs triage access or more"
+                    )
+                )
         return issue
 
     def add_labels(self, number: int, labels: Sequence[str]) -> None:
-        self._send(
+        self._label(number, labels)
+
+    def _label(self, number: int, labels: Sequence[str]) -> tuple[str, ...]:
+        """Add labels to an issue; GitHub answers with every label the issue now has."""
+        _, data = self._send(
             "POST",
             f"{self._base}/issues/{number}/labels",
             action=f"label issue #{number}",
             need="issues",
             body={"labels": list(labels)},
         )
+        rows = data if isinstance(data, list) else []
+        return tuple(str(row["name"]) for row in rows if isinstance(row, dict) and row.get("name"))
 
     def add_item(self, board: Board, issue: Issue) -> BoardItem:
         # GitHub answers with the existing item when the issue is on the board already.
@@ -800,6 +871,22 @@ class GitHubRepository:
 
 
 # --- JSON to models -------------------------------------------------------------------------
+
+
+def _missing(wanted: Sequence[str], held: Sequence[str]) -> list[str]:
+    """The wanted labels an issue does not hold (label names compare whatever their case)."""
+    have = {name.casefold() for name in held}
+    return [name for name in wanted if name.casefold() not in have]
+
+
+def _decode(output: str) -> Any:
+    """The JSON of an answer, as PyGithub reads it: None when empty, text that is no JSON kept."""
+    if not output:
+        return None
+    try:
+        return json.loads(output)
+    except ValueError:
+        return {"data": output}
 
 
 def _next_link(headers: Mapping[str, Any]) -> str | None:

@@ -16,7 +16,8 @@ spacing) are instant and recorded in `waits`.
 Seeding: add_user, add_collaborator, remove_collaborator, add_invitation, accept_invitation,
 add_label, add_issue, close_issue, reopen_issue, add_reaction, remove_reaction, add_comment,
 edit_comment, delete_comment, add_project, add_board_item, add_foreign_item, advance (the
-clock, `now`), invitation_limit (50).
+clock, `now`), invitation_limit (50), rename (the repository; its old name redirects),
+viewer_can_push (False: labels sent with a new issue are dropped, as GitHub drops them).
 Inspection: collaborators (login -> role; the token's own user is listed, as an admin, as
 GitHub lists it; a "[bot]" viewer is not), invitations, invitation_for, issues, labels,
 comments, project(number) (a BoardView), requests [(method, path)], operations (GraphQL
@@ -39,7 +40,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, Literal
 from unittest import mock
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 import graphql
 import pytest
@@ -392,6 +393,10 @@ class FakeGitHub:
         self.graphql_path = f"{graphql_prefix}/graphql"
         self.repo_id = 1296269
         self.invitation_limit = INVITATION_LIMIT
+        # "Only users with push access can set labels for new issues. Labels are silently
+        # dropped otherwise." ("Create an issue", REST API endpoints for issues, GitHub Docs)
+        self.viewer_can_push = True
+        self._former: set[tuple[str, str]] = set()  # old (owner, name) keys of the repository
 
         self._ids = iter(range(1001, 10**9))
         self._users: dict[str, User] = {}
@@ -660,6 +665,11 @@ class FakeGitHub:
         """Move the fake's clock (invitation expiry, the 24 h invitation window)."""
         self.now = self.now + delta
 
+    def rename(self, name: str) -> None:
+        """The repository is renamed: requests under its old name are redirected to it."""
+        self._former.add((self.owner.casefold(), self.name.casefold()))
+        self.name = name
+
     # --- faults --------------------------------------------------------------------------
 
     def fail_next(
@@ -793,7 +803,12 @@ class FakeGitHub:
         path = unquote(parts.path)
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         self.requests.append((method, path))
-        if _origin(parts.scheme, parts.netloc) != _origin(*urlsplit(self._host)[:2]):
+        home = urlsplit(self._host)
+        if (parts.scheme, parts.hostname) == ("http", home.hostname) and home.scheme == "https":
+            # GitHub answers plain HTTP with a permanent redirect to HTTPS.
+            secure = urlunsplit(("https", home.netloc, parts.path, parts.query, ""))
+            return self._encode(301, {"Location": secure}, {"message": "Moved Permanently", "url": secure})
+        if _origin(parts.scheme, parts.netloc) != _origin(*home[:2]):
             return self._unhandled(method, url)
 
         body: JSON = None
@@ -899,6 +914,9 @@ class FakeGitHub:
         if is_graphql:
             return self._graphql(body, document)
         local = path[len(self._prefix) :] if path.startswith(self._prefix) else None
+        moved = self._moved(method, local or "", query)
+        if moved is not None:
+            return moved
         if local is None:
             self.unhandled.append((method, path))
             return (
@@ -936,6 +954,24 @@ class FakeGitHub:
                 "documentation_url": DOCS["rest"],
             },
         )
+
+    def _moved(self, method: str, local: str, query: dict[str, str]) -> Reply | None:
+        """GitHub's answer to a request under a renamed repository's old name: 301 for a GET, 307
+        for the other methods, to the repository by id ("Preview repository redirects", GitHub
+        developer changes, 2015-04-17; "HTTP redirects", Getting started with the REST API)."""
+        match = re.fullmatch(r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)(?P<rest>/.*)?", local)
+        if match is None or (match["owner"].casefold(), match["name"].casefold()) not in self._former:
+            return None
+        location = f"{self.api_url}/repositories/{self.repo_id}{match['rest'] or ''}"
+        if query:
+            location += f"?{urlencode(query)}"
+        permanent = method in ("GET", "HEAD")
+        body = {
+            "message": "Moved Permanently" if permanent else "Temporary Redirect",
+            "url": location,
+            "documentation_url": "https://docs.github.com/rest/guides/best-practices-for-using-the-rest-api#follow-redirects",
+        }
+        return 301 if permanent else 307, {"Location": location}, body
 
     def _is_this_repository(self, groups: Mapping[str, str | None]) -> bool:
         if groups.get("repo_id") is not None:
@@ -1276,7 +1312,8 @@ class FakeGitHub:
         # Labels that do not exist yet are created with the default colour when applied: GitHub's
         # behaviour, though the REST reference ("Create an issue", "Add labels to an issue") only
         # says labels are silently dropped for users without push access.
-        issue.labels = [self.add_label(str(name)).name for name in body.get("labels") or []]
+        if self.viewer_can_push:
+            issue.labels = [self.add_label(str(name)).name for name in body.get("labels") or []]
         return (
             201,
             {"Location": f"{self.api_url}/repos/{self.owner}/{self.name}/issues/{number}"},
@@ -1562,7 +1599,11 @@ class FakeGitHub:
         return self._gql_actor(user.login)
 
     def _gql_repository(self, owner: str, name: str) -> JSON:
-        if owner.casefold() != self.owner.casefold() or name.casefold() != self.name.casefold():
+        # followRenames defaults to true: an old name still finds the repository.
+        former = (owner.casefold(), name.casefold()) in self._former
+        if not former and (
+            owner.casefold() != self.owner.casefold() or name.casefold() != self.name.casefold()
+        ):
             raise _GraphQLFailure(
                 f"Could not resolve to a Repository with the name '{owner}/{name}'.", "NOT_FOUND"
             )

@@ -329,6 +329,45 @@ def test_create_issue_and_add_labels_create_missing_labels(gh: FakeGitHub, port:
     assert {"topic", LABEL, "event:2026-04-01"} <= set(gh.labels)
 
 
+def test_a_renamed_repository_is_reached_through_githubs_redirects(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    # Under the old name GitHub answers 301 to a GET and 307 to a write: the write is to be
+    # repeated verbatim at the new address, it was not made ("HTTP redirects", GitHub Docs).
+    gh.add_collaborator("bob")
+    gh.rename("roundtable")
+
+    access = port.read_access()
+    invitation = port.invite("alice", "triage")
+    issue = port.create_issue("Hiring", "", ["topic"])
+    port.add_labels(issue.number, [LABEL])
+    port.remove_collaborator("bob")
+
+    assert "bob" in {c.login for c in access.collaborators}
+    assert invitation is not None and invitation.login == "alice"
+    assert gh.invitation_for("alice") is not None
+    assert gh.issues[issue.number].labels == ["topic", LABEL]
+    assert "bob" not in gh.collaborators
+    assert port.requests.writes == 2 * 4  # each write: the redirect, then the request repeated
+    assert [i.title for i in gh.issues.values()] == ["Hiring"]
+
+
+def test_labels_github_drops_from_a_new_issue_are_added_after_it(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    # Without push access GitHub silently drops the labels of a new issue ("Create an issue",
+    # GitHub Docs); unlabelled, the topic would be invisible to the next run, which would open it
+    # again. Adding labels needs triage only.
+    gh.viewer_can_push = False
+
+    issue = port.create_issue("Hiring", "<!-- p2p:topic 2026-02-11 1 -->", ["topic", LABEL])
+
+    assert issue.labels == ("topic", LABEL)
+    assert gh.issues[issue.number].labels == ["topic", LABEL]
+    assert [method for method, _ in gh.requests] == ["POST", "POST"]
+    assert [i.number for i in port.read_topics(EVENT).issues] == [issue.number]
+
+
 def test_board_writes_add_set_move_and_create(gh: FakeGitHub, port: GitHubRepository) -> None:
     gh.add_project(1, fields={"Status": ("Todo", "In Progress", "Done")})
     first = port.create_issue("First", "", ["topic"])
@@ -638,6 +677,13 @@ def test_github_enterprise_server_is_reached_at_its_api_and_graphql_urls() -> No
     assert topics.viewer == "p2p-bot"
     assert gh.requests[-1] == ("POST", "/api/graphql")
     assert not gh.unhandled
+
+
+def test_an_api_url_github_redirects_elsewhere_is_a_clear_error(gh: FakeGitHub) -> None:
+    port = adapter(GITHUB_API_URL="http://api.github.com")
+
+    with pytest.raises(GitHubError, match=r"redirected the request to list collaborators.*GITHUB_API_URL"):
+        port.read_access()
 
 
 def test_every_graphql_document_loads_from_the_package() -> None:

@@ -347,10 +347,19 @@ def _render(env: jinja2.Environment, name: str, context: Mapping[str, object]) -
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:
         raise InputError(f"{TEMPLATES_DIR}/{name}", error.lineno, error.message or "syntax error") from None
-    except jinja2.TemplateNotFound:
-        raise InputError(f"{TEMPLATES_DIR}/{name}", 0, "no such template") from None
+    except jinja2.TemplateNotFound as error:
+        missing = "" if error.name == name else f": {error.name}"
+        raise InputError(
+            f"{TEMPLATES_DIR}/{name}", _template_line(error, name), f"no such template{missing}"
+        ) from None
     except jinja2.TemplateError as error:
         raise InputError(f"{TEMPLATES_DIR}/{name}", _template_line(error, name), str(error)) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+        # An expression of the template failed (`{{ 1 // 0 }}`, `{{ "a" + 1 }}`): the template's
+        # fault, reported at its line like any other.
+        raise InputError(
+            f"{TEMPLATES_DIR}/{name}", _template_line(error, name), f"{type(error).__name__}: {error}"
+        ) from None
 
 
 def _template_line(error: Exception, name: str) -> int:

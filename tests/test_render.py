@@ -356,6 +356,10 @@ def test_a_roundtable_template_overrides_the_default_and_adds_regions(tmp_path: 
         ("line one\n{% if %}\n", 2, "Expected an expression, got 'end of statement block'"),
         ("a\nb\n{{ nothing_here }}\n", 3, "'nothing_here' is undefined"),
         ("{{ next.event.no_such_field }}\n", 1, "'p2p.models.Event object' has no attribute 'no_such_field'"),
+        ("a\n{{ next.capacity // 0 }}\n", 2, "ZeroDivisionError: integer division or modulo by zero"),
+        ("{{ next.event.title + 1 }}\n", 1, 'TypeError: can only concatenate str (not "int") to str'),
+        ("{{ next.event.date.replace(month=13) }}\n", 1, "ValueError: month must be in 1..12"),
+        ('\n\n{% include "sponsors.md.j2" %}\n', 3, "no such template: sponsors.md.j2"),
     ],
 )
 def test_template_errors_name_the_template_and_line(

@@ -160,25 +160,84 @@ def _read(path: Path, problems: _Problems) -> str | None:
     return _decode(raw, problems)
 
 
+# The parser's words for the mistakes people make by hand, and what to do instead: (words in the
+# parser's problem, the message; {opened} is the line where a quote or bracket opens, {char} the
+# character found). The first match wins.
+_SYNTAX_HINTS = (
+    ("'\\t'", "a tab character: indent and separate with spaces, not tabs"),
+    (
+        "mapping values are not allowed here",
+        'a value containing `: ` must be in quotes, like title: "Hiring: what works"; '
+        "if this line holds a key, indent it like the keys above it",
+    ),
+    (
+        "cannot start any token",
+        'a value cannot start with {char}: put the whole value in quotes, like "{char}..."',
+    ),
+    (
+        "but found '<scalar>'",
+        "text after the end of a value: a value that starts with a quote, [ or { must be quoted "
+        'as a whole, like title: "[draft] Hiring"',
+    ),
+    (
+        "expected <block end>",
+        "this line is indented differently from the lines above it: "
+        "line up list entries (- ...) and keys under each other",
+    ),
+    (
+        "could not find expected ':'",
+        "expected `key: value` here: add the missing `:`, or indent the lines of a | text block "
+        "under their key",
+    ),
+    (
+        "expected ',' or ']'",
+        "a list written [ ... ] that opens at line {opened} does not read: close it with ], and put "
+        "entries holding `: ` or `,` in quotes",
+    ),
+    (
+        "expected ',' or '}'",
+        "a mapping written { ... } that opens at line {opened} does not read: close it with }, and put "
+        "values holding `: ` or `,` in quotes",
+    ),
+    ("end of stream", "a quoted value is never closed: its quote opens at line {opened}"),
+    (
+        "sequence entries are not allowed here",
+        "a list entry (- ...) where a value was expected: start the list on the next line, indented, "
+        "or put the value in quotes",
+    ),
+)
+# Problems found only once the parser reaches the next line: the line at fault is where the
+# unfinished thing started.
+_AT_CONTEXT = ("could not find expected ':'",)
+
+
 def _yaml_problem(error: YAMLError, problems: _Problems, text: str) -> None:
     """A syntax error in an organizer's words, at its line."""
-    if isinstance(error, MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        what = error.problem or "cannot read this line"
-        if error.context:
-            what += f" ({error.context}"
-            context = error.context_mark
-            if context is not None and context.line + 1 != line:
-                what += f", which started at line {context.line + 1}"
-            what += ")"
-        if "\t" in what or "'\\t'" in what:
-            what += ": indent with spaces, not tabs"
-        problems.add(line, f"YAML syntax error: {what}")
+    if not isinstance(error, MarkedYAMLError):
+        position = getattr(error, "position", None)
+        line = _line_of(text, position) if isinstance(position, int) else 0
+        problems.add(line, f"YAML syntax error: {error}")
         return
-    position = getattr(error, "position", None)
-    line = _line_of(text, position) if isinstance(position, int) else 0
-    problems.add(line, f"YAML syntax error: {error}")
+    problem = error.problem or "cannot read this line"
+    context = error.context_mark
+    opened = context.line + 1 if context is not None else 0
+    mark = error.problem_mark or context
+    line = mark.line + 1 if mark is not None else 0
+    if context is not None and any(words in problem for words in _AT_CONTEXT):
+        line = opened
+    hint = next((message for words, message in _SYNTAX_HINTS if words in problem), None)
+    if hint is not None and (opened or "{opened}" not in hint):
+        char = problem.partition("'")[2].partition("'")[0]
+        hint = hint.replace("{opened}", str(opened)).replace("{char}", char)
+        problems.add(line, f"YAML syntax error: {hint}")
+        return
+    what = problem
+    if error.context:
+        what += f" ({error.context}"
+        if opened and opened != line:
+            what += f", which started at line {opened}"
+        what += ")"
+    problems.add(line, f"YAML syntax error: {what}")
 
 
 def _int(text: str) -> int:

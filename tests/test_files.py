@@ -41,42 +41,6 @@ def errors_of(path: Path) -> list[tuple[int, str]]:
 
 CASES: list[tuple[str, str, str, list[tuple[int, str]]]] = [
     (
-        "syntax error",
-        "2024-05-15.yaml",
-        BASE + "location: [Zoom\nformat: social\n",
-        [
-            (
-                5,
-                "YAML syntax error: expected ',' or ']', but got ':' "
-                "(while parsing a flow sequence, which started at line 4)",
-            )
-        ],
-    ),
-    (
-        "unclosed quote",
-        "2024-05-15.yaml",
-        HEAD + 'date: 2024-05-15\ntitle: "Hiring\n',
-        [
-            (
-                4,
-                "YAML syntax error: found unexpected end of stream "
-                "(while scanning a quoted scalar, which started at line 3)",
-            )
-        ],
-    ),
-    (
-        "tab indentation",
-        "2024-05-15.yaml",
-        HEAD + "date: 2024-05-15\n\ttitle: x\n",
-        [
-            (
-                3,
-                "YAML syntax error: found character '\\t' that cannot start any token "
-                "(while scanning for the next token): indent with spaces, not tabs",
-            )
-        ],
-    ),
-    (
         "duplicate key",
         "2024-05-15.yaml",
         BASE + "title: Other\n",
@@ -455,6 +419,119 @@ def test_each_rule_names_its_line_and_says_what_is_wrong(
     tmp_path: Path, name: str, text: str, expected: list[tuple[int, str]]
 ) -> None:
     assert errors_of(write_event(tmp_path, text, name)) == expected
+
+
+# --- YAML syntax errors, in an organizer's words: (text after the header) -> (line, message) ---
+
+SYNTAX: list[tuple[str, str, int, str]] = [
+    (
+        "a colon in a value",
+        "date: 2024-05-15\ntitle: Hiring: what works\n",
+        3,
+        'a value containing `: ` must be in quotes, like title: "Hiring: what works"; '
+        "if this line holds a key, indent it like the keys above it",
+    ),
+    (
+        "a key indented too far",
+        "date: 2024-05-15\n  title: Hiring\n",
+        3,
+        'a value containing `: ` must be in quotes, like title: "Hiring: what works"; '
+        "if this line holds a key, indent it like the keys above it",
+    ),
+    (
+        "text after a quoted value",
+        'date: 2024-05-15\ntitle: "Hiring" now\n',
+        3,
+        "text after the end of a value: a value that starts with a quote, [ or { must be quoted "
+        'as a whole, like title: "[draft] Hiring"',
+    ),
+    (
+        "a value starting with a bracket",
+        "date: 2024-05-15\ntitle: [draft] Hiring\n",
+        3,
+        "text after the end of a value: a value that starts with a quote, [ or { must be quoted "
+        'as a whole, like title: "[draft] Hiring"',
+    ),
+    (
+        "a list entry indented less",
+        "date: 2024-05-15\ntitle: x\ntopics:\n  - a\n - b\n",
+        6,
+        "this line is indented differently from the lines above it: "
+        "line up list entries (- ...) and keys under each other",
+    ),
+    (
+        "a key indented in a list entry",
+        "date: 2024-05-15\ntitle: x\ntopics:\n  - title: a\n   description: b\n",
+        6,
+        "this line is indented differently from the lines above it: "
+        "line up list entries (- ...) and keys under each other",
+    ),
+    (
+        "a value starting with @",
+        "date: 2024-05-15\ntitle: @alice on hiring\n",
+        3,
+        'a value cannot start with @: put the whole value in quotes, like "@..."',
+    ),
+    (
+        "a key without its colon",
+        "date: 2024-05-15\ntitle\nformat: social\n",
+        3,
+        "expected `key: value` here: add the missing `:`, or indent the lines of a | text block "
+        "under their key",
+    ),
+    (
+        "a text block not indented",
+        "date: 2024-05-15\ntitle: x\ndescription: |\nnot indented\n",
+        5,
+        "expected `key: value` here: add the missing `:`, or indent the lines of a | text block "
+        "under their key",
+    ),
+    (
+        "an unclosed list",
+        "date: 2024-05-15\ntitle: x\nlocation: [Zoom\nformat: social\n",
+        5,
+        "a list written [ ... ] that opens at line 4 does not read: close it with ], and put "
+        "entries holding `: ` or `,` in quotes",
+    ),
+    (
+        "a colon in a flow mapping",
+        "date: 2024-05-15\ntitle: x\nagenda:\n  - {issue: 1, title: Who: me, votes: 2}\n",
+        5,
+        "a mapping written { ... } that opens at line 5 does not read: close it with }, and put "
+        "values holding `: ` or `,` in quotes",
+    ),
+    (
+        "an unclosed quote",
+        'date: 2024-05-15\ntitle: "Hiring\n',
+        4,
+        "a quoted value is never closed: its quote opens at line 3",
+    ),
+    (
+        "tab indentation",
+        "date: 2024-05-15\n\ttitle: x\n",
+        3,
+        "a tab character: indent and separate with spaces, not tabs",
+    ),
+    (
+        "a list entry as a value",
+        "date: 2024-05-15\ntitle: - x\n",
+        3,
+        "a list entry (- ...) where a value was expected: start the list on the next line, "
+        "indented, or put the value in quotes",
+    ),
+    (
+        "anything else: the parser's words",
+        "date: 2024-05-15\ntitle: x\ndescription: |x\n  a\n",
+        4,
+        "expected chomping or indentation indicators, but found 'x' (while scanning a block scalar)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), [c[1:] for c in SYNTAX], ids=[c[0] for c in SYNTAX])
+def test_yaml_syntax_errors_say_what_to_do(tmp_path: Path, text: str, line: int, message: str) -> None:
+    path = write_event(tmp_path, HEAD + text)
+    assert errors_of(path) == [(line, f"YAML syntax error: {message}")]
 
 
 @pytest.mark.parametrize(

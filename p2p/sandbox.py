@@ -375,7 +375,7 @@ class Sandbox:
         return TopicState(
             viewer=self.viewer,
             event_id=event_id,
-            issues=tuple(self._issue(chosen[number], duplicate=False) for number in sorted(chosen)),
+            issues=tuple(self._issue(chosen[number]) for number in sorted(chosen)),
             labels=tuple(self._state.labels),
         )
 
@@ -847,12 +847,8 @@ class Sandbox:
             raise self._not_found(f"find comment {comment_id}")
         return comment
 
-    def _issue(self, issue: _Issue, *, reactions: bool = True, duplicate: bool = True) -> Issue:
-        """An issue as the adapter shows it: REST answers carry no reactions; the topics query
-        asks for stateReason without enableDuplicate, so GitHub reports a duplicate as completed."""
-        reason = issue.state_reason
-        if not duplicate and reason == "duplicate":
-            reason = "completed"
+    def _issue(self, issue: _Issue, *, reactions: bool = True) -> Issue:
+        """An issue as the adapter shows it: REST answers carry no reactions."""
         thumbs = sorted((r for r in issue.reactions if r.content == "+1"), key=lambda r: r.created_at)
         return Issue(
             number=issue.number,
@@ -860,7 +856,7 @@ class Sandbox:
             title=issue.title,
             body=issue.body,
             state=issue.state,
-            state_reason=reason,
+            state_reason=issue.state_reason,
             author=_shown(issue.author),
             labels=tuple(issue.labels),
             reactions=tuple(

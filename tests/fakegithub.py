@@ -1717,6 +1717,8 @@ class FakeGitHub:
             "title": issue.title,
             "body": issue.body,
             "state": issue.state.upper(),
+            # Which reason GitHub shows for a duplicate without enableDuplicate, its reference does
+            # not say (the toolkit always asks for it): a guess.
             "stateReason": lambda info, enableDuplicate=False: (
                 "COMPLETED" if state_reason == "DUPLICATE" and not enableDuplicate else state_reason
             ),

@@ -216,6 +216,11 @@ class Links:
         """The topic issue form (GitHub: creating an issue from a URL query, `template=`)."""
         return f"{self.home}/issues/new?template=topic.yml" if self.home else None
 
+    @staticmethod
+    def profile(login: str) -> str:
+        """A person's GitHub page; the login percent-encoded, so no text can end the link."""
+        return f"https://github.com/{quote(login, safe='')}"
+
     def issue(self, number: int | None) -> str | None:
         return f"{self.home}/issues/{number}" if self.home and number else None
 

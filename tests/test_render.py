@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 
 from p2p import render
 from p2p.errors import InputError
-from p2p.models import Event, Roundtable, Settings
+from p2p.models import Event, Presenter, Roundtable, Settings
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("P2P_UPDATE_GOLDEN") == "1"
@@ -206,6 +206,13 @@ def test_now_matters_only_through_which_events_are_past() -> None:
     morning = regions(now=datetime(2024, 5, 11, 6, 0, tzinfo=UTC))
     evening = regions(now=datetime(2024, 5, 15, 5, 0, tzinfo=UTC))
     assert morning == evening
+
+
+def test_a_presenter_link_stays_one_link_whatever_the_login_holds() -> None:
+    # Built without validation: the link must not depend on the login's check elsewhere.
+    presenter = Presenter.model_construct(name="Kathy", affiliation=None, github="kk\n) [x](y")
+    body = regions(roundtable(event("2024-05-15", "A", presenters=[presenter])))["next-event"]
+    assert "- **Presenter:** [Kathy](https://github.com/kk%0A%29%20%5Bx%5D%28y)\n" in body
 
 
 def test_recording_link_only_for_web_addresses() -> None:

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -48,6 +48,9 @@ ATTEMPTS = 4  # one request and up to three retries
 SECONDARY_WAIT = 60.0
 LONGEST_WAIT = 15 * 60.0  # a longer wait ends the run: it says when to run again
 PAGE = 100
+# Repository invitations expire after 7 days (GitHub Support in community discussions; the
+# reference only reports `expired`).
+INVITATION_LIFETIME = timedelta(days=7)
 REDIRECTS = 3  # redirects followed for one request
 REPEAT_AT = (302, 307, 308)  # redirects whose request is repeated as it was, at the new address
 MAYBE_APPLIED = (
@@ -178,6 +181,9 @@ class GitHubRepository:
 
     def _wait(self, seconds: float) -> None:
         (self._sleep or pause)(seconds)
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._wall(), UTC)
 
     def _space_writes(self) -> None:
         if self._last_write is None or self._write_delay <= 0:
@@ -483,7 +489,7 @@ class GitHubRepository:
             invitee = row.get("invitee")
             if not invitee:  # an invitation by email: no login to match
                 continue
-            invitations.append(_invitation(row))
+            invitations.append(_invitation(row, self._now()))
         if owner_types:
             organization = "Organization" in owner_types
         else:
@@ -719,7 +725,7 @@ class GitHubRepository:
             need="administration",
             body={"permission": permission},
         )
-        return _invitation(data) if isinstance(data, dict) and data.get("invitee") else None
+        return _invitation(data, self._now()) if isinstance(data, dict) and data.get("invitee") else None
 
     def cancel_invitation(self, invitation_id: int) -> None:
         self._send(
@@ -948,12 +954,18 @@ def _thumbs_up(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return None
 
 
-def _invitation(row: Mapping[str, Any]) -> Invitation:
+def _invitation(row: Mapping[str, Any], now: datetime) -> Invitation:
+    created = _time(str(row["created_at"]))
+    expired = row.get("expired")
+    if not isinstance(expired, bool):
+        # `expired` is not among the required fields of a repository invitation (the "Repository
+        # Invitation" schema of the REST reference): without it, GitHub's 7 days decide.
+        expired = now - created >= INVITATION_LIFETIME
     return Invitation(
         id=int(row["id"]),
         login=str((row.get("invitee") or {}).get("login") or ""),
-        created_at=_time(str(row["created_at"])),
-        expired=bool(row.get("expired")),
+        created_at=created,
+        expired=expired,
         permission=row.get("permissions"),
     )
 

@@ -59,7 +59,8 @@ BUILT_IN_FIELDS = (
 )
 # GitHub pages lists and connections at 100 items at most: each further 100 cost a request.
 PAGE_SIZE = 100
-# "Inviting collaborators to a personal repository" (GitHub Docs): an invitation expires after 7 days.
+# A repository invitation expires after 7 days (GitHub Support in community discussions; the REST
+# reference only reports `expired`).
 INVITATION_LIFETIME = timedelta(days=7)
 # "Add a repository collaborator" (GitHub Docs): at most 50 invitations to a repository per 24 hours.
 INVITATION_LIMIT = 50

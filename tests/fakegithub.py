@@ -17,7 +17,8 @@ Seeding: add_user, add_collaborator, remove_collaborator, add_invitation, accept
 add_label, add_issue, close_issue, reopen_issue, add_reaction, remove_reaction, add_comment,
 edit_comment, delete_comment, add_project, add_board_item, add_foreign_item, advance (the
 clock, `now`), invitation_limit (50), rename (the repository; its old name redirects),
-viewer_can_push (False: labels sent with a new issue are dropped, as GitHub drops them).
+viewer_can_push (False: labels sent with a new issue are dropped, as GitHub drops them),
+invitations_say_expired (False: invitations leave out the optional `expired`).
 Inspection: collaborators (login -> role; the token's own user is listed, as an admin, as
 GitHub lists it; a "[bot]" viewer is not), invitations, invitation_for, issues, labels,
 comments, project(number) (a BoardView), requests [(method, path)], operations (GraphQL
@@ -54,8 +55,9 @@ Permission = Literal["administration", "projects", "issues"]
 DEFAULT_API = "https://api.github.com"
 EPOCH = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
-# GitHub expires a repository invitation after 7 days ("Inviting collaborators to a personal
-# repository", GitHub Docs).
+# GitHub expires a repository invitation after 7 days (what GitHub Support answers in community
+# discussions; the REST reference only reports `expired`, and "Inviting collaborators to a personal
+# repository" gives no figure).
 INVITATION_LIFETIME = timedelta(days=7)
 # "You are limited to sending 50 invitations to a repository per 24 hour period" ("Add a
 # repository collaborator", REST API endpoints for collaborators, GitHub Docs).
@@ -396,6 +398,9 @@ class FakeGitHub:
         # "Only users with push access can set labels for new issues. Labels are silently
         # dropped otherwise." ("Create an issue", REST API endpoints for issues, GitHub Docs)
         self.viewer_can_push = True
+        # False: invitations leave out `expired`, which the "Repository Invitation" schema does not
+        # require (REST API endpoints for repository invitations, GitHub Docs).
+        self.invitations_say_expired = True
         self._former: set[tuple[str, str]] = set()  # old (owner, name) keys of the repository
 
         self._ids = iter(range(1001, 10**9))
@@ -1113,7 +1118,7 @@ class FakeGitHub:
             "inviter": self._user_json(self.viewer),
             "permissions": invitation.permission,
             "created_at": _iso(invitation.created_at),
-            "expired": invitation.expired,
+            **({"expired": invitation.expired} if self.invitations_say_expired else {}),
             "url": f"{self.api_url}/user/repository_invitations/{invitation.id}",
             "html_url": f"https://github.com/{self.owner}/{self.name}/invitations",
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import stat
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -66,6 +66,19 @@ def test_read_access_takes_one_request_for_collaborators_and_one_for_invitations
         ("GET", "/repos/profiq/peer-to-peer/invitations"),
     ]
     assert (port.requests.reads, port.requests.writes) == (2, 0)
+
+
+def test_an_invitation_without_expired_expires_seven_days_after_it_was_sent(gh: FakeGitHub) -> None:
+    # `expired` is not a required field of a repository invitation: without it, an invitation
+    # older than GitHub's 7 days is expired, and the person is invited again.
+    gh.invitations_say_expired = False
+    now = datetime.now(UTC)
+    gh.add_invitation("bob", created_at=now - timedelta(days=6, hours=23))
+    gh.add_invitation("carol", created_at=now - timedelta(days=7, hours=1))
+
+    access = adapter().read_access()
+
+    assert {i.login: i.expired for i in access.invitations} == {"bob": False, "carol": True}
 
 
 def test_read_access_follows_pagination_past_100(gh: FakeGitHub, port: GitHubRepository) -> None:

@@ -52,6 +52,19 @@ def test_render_writes_then_is_up_to_date(folder: Path) -> None:
     assert (check.exit_code, check.output) == (0, "up to date: " + ", ".join(GENERATED) + "\n")
 
 
+def test_the_pages_do_not_depend_on_the_environment_s_repository(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without `repository:` in p2p.yaml, a laptop and GitHub Actions ($GITHUB_REPOSITORY) agree."""
+    (folder / "p2p.yaml").write_text("organizers: [octocat]\n")
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    assert run(folder, "render").exit_code == 0
+    assert "https://github.com/" not in (folder / "README.md").read_text()
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/roundtable")
+    check = run(folder, "render", "--check")
+    assert (check.exit_code, check.output) == (0, "up to date: " + ", ".join(GENERATED) + "\n")
+
+
 def test_render_writes_only_the_files_that_changed(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(folder, "render").exit_code == 0
     (folder / "events" / "2099-05-15.yaml").write_text(EVENT + "takeaways:\n  - Ask early.\n")

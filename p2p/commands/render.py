@@ -35,10 +35,10 @@ def _read(path: Path, shown: str) -> str:
 def generated_files(ws: Workspace) -> dict[str, str]:
     """Every generated file, by path relative to the roundtable, with the text it must hold."""
     roundtable = ws.roundtable()
-    try:
-        repository: str | None = ws.repository()
-    except P2PError:
-        repository = None  # links to issues and the issue form are left out
+    # The repository as p2p.yaml names it, never $GITHUB_REPOSITORY: the pages depend on the
+    # files alone, or a page rendered on a laptop would be stale in GitHub Actions and back.
+    # Without it, links to issues and the issue form are left out.
+    repository = roundtable.settings.repository
     env = pages.environment(ws.root)
     page = _read(ws.root / pages.README_FILE, pages.README_FILE)
     return {

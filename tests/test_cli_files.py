@@ -105,10 +105,16 @@ def test_event_new_refuses_a_taken_date_unless_a_slug_is_given(repo: Path) -> No
             ["2099-05-15", "--slug", "Big Night"],
             "--slug 'Big Night': use lowercase letters, digits and single hyphens, like evening",
         ),
+        (
+            ["2099-05-15", "--title", "Hiring\nin 2030"],
+            "--title 'Hiring\\nin 2030' holds a line break or control character: write it on one line",
+        ),
     ],
 )
 def test_event_new_misuse_exits_2(repo: Path, args: list[str], message: str) -> None:
-    assert run(repo, "event", "new", *args, "--title", "T") == (2, "", f"error: {message}\n")
+    if "--title" not in args:
+        args = [*args, "--title", "T"]
+    assert run(repo, "event", "new", *args) == (2, "", f"error: {message}\n")
     assert list((repo / "events").iterdir()) == []
 
 
@@ -164,7 +170,7 @@ def test_participants_add_and_cancel(repo: Path) -> None:
         "error: carol is not registered for 2099-05-15; nothing changed\n",
     )
     assert run(repo, "participants", "add", "alice")[1] == (
-        "registered again alice for 2099-05-15 (events/2099-05-15.yaml): "
+        "registered alice again for 2099-05-15 (events/2099-05-15.yaml): "
         "waitlisted #1 (all 1 seats are taken)\n"
     )
     assert run(repo, "check")[0] == 0
@@ -183,6 +189,11 @@ def test_participants_add_and_cancel(repo: Path) -> None:
             ["participants", "add", "alice", "--event", "2099-06-01"],
             2,
             "error: no event '2099-06-01' in events/ (latest: 2099-05-15)\n",
+        ),
+        (
+            ["participants", "add", "alice", "--name", "Alice\tExample"],
+            2,
+            "error: --name 'Alice\\tExample' holds a line break or control character: write it on one line\n",
         ),
         (
             ["participants", "cancel", "alice", "--event", "nope"],

@@ -111,7 +111,7 @@ def test_registering_again_after_cancelling_goes_to_the_back_of_the_line(tmp_pat
     assert (alice.github, alice.cancelled, alice.registered) == ("alice", False, later)
     assert "    registered: 2030-04-03T11:00:00-06:00\n    cancelled: false\n" in path.read_text()
     assert out[-1] == (
-        "registered again alice for 2030-05-15 (events/2030-05-15.yaml): "
+        "registered alice again for 2030-05-15 (events/2030-05-15.yaml): "
         "waitlisted #1 (all 2 seats are taken)"
     )
 
@@ -327,7 +327,8 @@ BOB = "  - github: bob\n    registered: 2030-04-02T10:00:00+00:00\n"
         # the line above keeps the author's spelling of a time
         (
             "participants:\n  - github: alice\n    registered: 2030-04-01 10:00:00 -06:00\n\n# the end\n",
-            f"participants:\n  - github: alice\n    registered: 2030-04-01 10:00:00 -06:00\n{BOB}\n# the end\n",
+            "participants:\n  - github: alice\n    registered: 2030-04-01 10:00:00 -06:00\n"
+            f"{BOB}\n# the end\n",
         ),
         # a comment in line with the entries, right after them, is the list's own: the entry follows it
         (

@@ -68,6 +68,7 @@ def event_new(
         raise UsageError(f"unknown format {format!r}; allowed: {', '.join(formats)}")
     if not title.strip():
         raise UsageError("--title is empty: give the event a title")
+    _check_one_line("--title", title)
     if start is not None and not _START.match(start):
         raise UsageError(f"--start {start!r} is not a time written HH:MM (24-hour), like 17:00")
     if slug is not None and not SLUG.match(slug):
@@ -94,6 +95,12 @@ def event_new(
         write_text_atomic(schema, event_schema_text())
     ws.out(f"created {_shown(ws, path)}")
     return 0
+
+
+def _check_one_line(option: str, value: str) -> None:
+    """A title or a name is one line of text: a line break would turn it into a block of text."""
+    if any(not c.isprintable() for c in value):
+        raise UsageError(f"{option} {value!r} holds a line break or control character: write it on one line")
 
 
 def _check_login(login: str) -> None:
@@ -147,11 +154,14 @@ def _target(ws: Workspace, event: str | None) -> Event:
 def participants_add(ws: Workspace, *, login: str, event: str | None, name: str | None) -> int:
     """Register LOGIN now, at the back of the line; un-cancel a cancelled registration."""
     _check_login(login)
+    if name is not None:
+        _check_one_line("--name", name)
     target = _target(ws, event)
     path = ws.event_path(target)
     registered = ws.now.astimezone(ws.roundtable().settings.zone).replace(microsecond=0)
 
-    def change(document: EventDocument) -> str:
+    def change(document: EventDocument) -> bool:
+        """Register LOGIN; True when a cancelled registration is made again."""
         index = _find(document, login)
         if index is None:
             entry: dict[str, Any] = {"github": login}
@@ -159,7 +169,7 @@ def participants_add(ws: Workspace, *, login: str, event: str | None, name: str 
                 entry["name"] = name
             entry["registered"] = registered
             document.append("participants", entry)
-            return "registered"
+            return False
         registrations = document.event.participants
         current = registrations[index]
         if not current.cancelled:
@@ -171,24 +181,25 @@ def participants_add(ws: Workspace, *, login: str, event: str | None, name: str 
         # file, unless someone registered in the same second after it: ties go by file order.
         later = [r for r in registrations[index + 1 :] if not r.cancelled and r.registered >= registered]
         if later:
-            again: dict[str, Any] = {"github": current.github}
+            renewed: dict[str, Any] = {"github": current.github}
             if name or current.name:
-                again["name"] = name or current.name
-            again["registered"] = registered
+                renewed["name"] = name or current.name
+            renewed["registered"] = registered
             document.remove("participants", index)
-            document.append("participants", again)
-            return "registered again"
+            document.append("participants", renewed)
+            return True
         document.set_item_field("participants", index, "registered", registered)
         document.set_item_field("participants", index, "cancelled", False)
         if name:
             document.set_item_field("participants", index, "name", name)
-        return "registered again"
+        return True
 
-    what = edit_event(path, change)
+    again = edit_event(path, change)
     updated = _reload(ws, path)
     seat = _seat_of(_seats(ws, updated), login)
     described = _describe(seat, _capacity(ws, updated))
-    ws.out(f"{what} {seat.login} for {updated.id} ({_shown(ws, path)}): {described}")
+    registered_as = f"{seat.login} again" if again else seat.login
+    ws.out(f"registered {registered_as} for {updated.id} ({_shown(ws, path)}): {described}")
     return 0
 
 

@@ -434,7 +434,8 @@ class GitHubRepository:
     ) -> Any:
         """Run one document; GraphQL errors that arrive with HTTP 200 become GitHubErrors.
 
-        An error of type NOT_FOUND at a path ending in one of `missing_ok` leaves that part null.
+        An error of type NOT_FOUND at a field named in `missing_ok` (the last name of its path: the
+        item of a list counts as the list) leaves that part null.
         """
         _, reply = self._send(
             "POST",
@@ -447,11 +448,7 @@ class GitHubRepository:
         if not isinstance(reply, dict):
             raise self._error(GitHubError(f"GitHub sent no GraphQL answer while trying to {action}"))
         errors = [e for e in reply.get("errors") or [] if isinstance(e, dict)]
-        unexpected = [
-            e
-            for e in errors
-            if not (e.get("type") == "NOT_FOUND" and (e.get("path") or [""])[-1] in missing_ok)
-        ]
+        unexpected = [e for e in errors if not (e.get("type") == "NOT_FOUND" and _at(e) in missing_ok)]
         if unexpected:
             raise self._graphql_error(unexpected, action=action, need=need)
         return reply.get("data") or {}
@@ -603,7 +600,10 @@ class GitHubRepository:
         follow: dict[int, str] = {}
         for start in range(0, len(known), PAGE):
             ids = [self._node_ids[n] for n in known[start : start + PAGE]]
-            data = self._graphql("comments", {"ids": ids}, action="read comments", need="issues")
+            # An issue deleted since it was read is a null and a NOT_FOUND error at its index.
+            data = self._graphql(
+                "comments", {"ids": ids}, action="read comments", need="issues", missing_ok=("nodes",)
+            )
             for node in data.get("nodes") or []:
                 if not node:
                     continue
@@ -877,6 +877,12 @@ class GitHubRepository:
 
 
 # --- JSON to models -------------------------------------------------------------------------
+
+
+def _at(error: Mapping[str, Any]) -> str:
+    """The field a GraphQL error is about: the last name in its path."""
+    names = [part for part in error.get("path") or [] if isinstance(part, str)]
+    return names[-1] if names else ""
 
 
 def _missing(wanted: Sequence[str], held: Sequence[str]) -> list[str]:

@@ -14,7 +14,7 @@ spacing) are instant and recorded in `waits`.
         assert gh.writes == 0
 
 Seeding: add_user, add_collaborator, remove_collaborator, add_invitation, accept_invitation,
-add_label, add_issue, close_issue, reopen_issue, add_reaction, remove_reaction, add_comment,
+add_label, add_issue, delete_issue, close_issue, reopen_issue, add_reaction, remove_reaction, add_comment,
 edit_comment, delete_comment, add_project, add_board_item, add_foreign_item, advance (the
 clock, `now`), invitation_limit (50), rename (the repository; its old name redirects),
 viewer_can_push (False: labels sent with a new issue are dropped, as GitHub drops them),
@@ -544,6 +544,12 @@ class FakeGitHub:
         if state == "closed":
             self.close_issue(number, state_reason or "completed")
         return number
+
+    def delete_issue(self, number: int) -> None:
+        """An admin deletes the issue, its comments with it ("Deleting an issue", GitHub Docs)."""
+        del self._issues[number]
+        for comment_id in [c.id for c in self._comments.values() if c.issue == number]:
+            del self._comments[comment_id]
 
     def close_issue(self, number: int, reason: str = "completed") -> None:
         issue = self._issues[number]
@@ -1558,7 +1564,7 @@ class FakeGitHub:
             "organization": lambda info, login: self._gql_owner(login, "Organization"),
             "user": lambda info, login: self._gql_owner(login, "User"),
             "node": lambda info, id: self._gql_node(id),
-            "nodes": lambda info, ids: [self._gql_node(i, strict=False) for i in ids],
+            "nodes": lambda info, ids: [self._gql_node_or_failure(i) for i in ids],
             "rateLimit": lambda info, dryRun=False: {
                 "cost": 1,
                 "limit": 5000,
@@ -1764,6 +1770,14 @@ class FakeGitHub:
             "url": f"https://github.com/{self.owner}/{self.name}/issues/{comment.issue}#issuecomment-{comment.id}",
             "issue": lambda info: self._gql_issue(self._issues[comment.issue]),
         }
+
+    def _gql_node_or_failure(self, node_id: str) -> JSON:
+        """One of `nodes(ids:)`: an id that resolves to nothing is a null in the list and a
+        NOT_FOUND error at its index, as `node(id:)` reports it."""
+        try:
+            return self._gql_node(node_id)
+        except _GraphQLFailure as failure:
+            return failure
 
     def _gql_node(self, node_id: str, *, strict: bool = True) -> JSON:
         for issue in self._issues.values():

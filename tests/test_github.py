@@ -227,6 +227,20 @@ def test_read_comments_pages_past_100_comments_and_finds_unread_issues(
     assert gh.graphql_requests == 1 + 1 + 2
 
 
+def test_an_issue_deleted_since_it_was_read_has_no_comments(gh: FakeGitHub, port: GitHubRepository) -> None:
+    # nodes(ids:) answers an id that resolves to nothing with a null and a NOT_FOUND error.
+    kept = gh.add_issue("Hiring", labels=["topic", LABEL])
+    gone = gh.add_issue("Spam", labels=["topic", LABEL])
+    gh.add_comment(kept, "alice", "Takeaway: pair early")
+    gh.add_comment(gone, "bob", "Buy now")
+    port.read_topics(EVENT)
+    gh.delete_issue(gone)
+
+    comments = port.read_comments([kept, gone])
+
+    assert [(c.issue, c.author) for c in comments] == [(kept, "alice")]
+
+
 def test_read_board_reads_fields_options_and_items_in_board_order(
     gh: FakeGitHub, port: GitHubRepository
 ) -> None:

@@ -11,7 +11,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -551,6 +551,8 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         return f"{where} is missing (it is required)"
     if name == "start" and kind in ("string_type", "string_pattern_mismatch"):
         return f'`start` must be a time written HH:MM in quotes, like "17:00" (got {_shown(value)})'
+    if name == "repository" and kind == "string_pattern_mismatch":
+        return f"`repository` must be owner/name, like acme/roundtable (got {_shown(value)})"
     if name == "registered" and kind == "timezone_aware":
         return f"{where}: the time {_shown(value)} has no UTC offset: write it like 2023-09-01T10:00:00-06:00"
     if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing"):
@@ -628,6 +630,22 @@ def _validate(model: type[M], data: dict[str, Any], parsed: _Parsed, problems: _
 # --- settings and events ----------------------------------------------------------------------
 
 
+def _report_twice(logins: Iterable[tuple[Any, int]], twice: str, problems: _Problems) -> None:
+    """Each login (with its line) written a second time, in any case."""
+    first: dict[str, int] = {}
+    for login, line in logins:
+        if not isinstance(login, str):
+            continue
+        if login_key(login) in first:
+            problems.add(
+                line,
+                f"{login} {twice} (also at line {first[login_key(login)]}): "
+                "GitHub logins are case-insensitive; keep one entry",
+            )
+        else:
+            first[login_key(login)] = line
+
+
 def _settings_from_text(text: str, problems: _Problems) -> Settings | None:
     parsed = _parse(text, problems)
     if parsed is None:
@@ -638,6 +656,10 @@ def _settings_from_text(text: str, problems: _Problems) -> Settings | None:
     if not isinstance(data, dict):
         problems.add(lines.get((), 1), "p2p.yaml must be a mapping of settings such as `name:`")
         return None
+    organizers = data.get("organizers")
+    if isinstance(organizers, list):
+        logins = ((login, lines.get(("organizers", index), 1)) for index, login in enumerate(organizers))
+        _report_twice(logins, "is an organizer twice", problems)
     if problems.errors:
         return None
     return _validate(Settings, data, parsed, problems)
@@ -691,20 +713,12 @@ def _event_from_text(text: str, name: str, problems: _Problems) -> Event | None:
         data = {k: v for k, v in data.items() if k != "id"}
     participants = data.get("participants")
     if isinstance(participants, list):
-        seen: dict[str, int] = {}
-        for index, entry in enumerate(participants):
-            login = entry.get("github") if isinstance(entry, dict) else None
-            if not isinstance(login, str):
-                continue
-            line = lines.get(("participants", index, "github"), 1)
-            if login_key(login) in seen:
-                problems.add(
-                    line,
-                    f"{login} is registered twice (also at line {seen[login_key(login)]}): "
-                    "GitHub logins are case-insensitive; keep one entry",
-                )
-            else:
-                seen[login_key(login)] = line
+        logins = (
+            (entry.get("github"), lines.get(("participants", index, "github"), 1))
+            for index, entry in enumerate(participants)
+            if isinstance(entry, dict)
+        )
+        _report_twice(logins, "is registered twice", problems)
     if match is not None:
         try:
             named: date | None = date.fromisoformat(match["date"])

@@ -708,7 +708,18 @@ SETTINGS_CASES = [
     (
         "bad repository",
         "repository: peer-to-peer\n",
-        [(1, "`repository`: 'peer-to-peer' is not in the expected form")],
+        [(1, "`repository` must be owner/name, like acme/roundtable (got 'peer-to-peer')")],
+    ),
+    (
+        "an organizer twice",
+        "organizers:\n  - octocat\n  - OctoCat\n",
+        [
+            (
+                3,
+                "OctoCat is an organizer twice (also at line 2): GitHub logins are case-insensitive; "
+                "keep one entry",
+            )
+        ],
     ),
     ("project zero", "project: 0\n", [(1, "`project` is out of range: it must be at least 1 (got 0)")]),
     ("a list", "- name\n", [(1, "p2p.yaml must be a mapping of settings such as `name:`")]),

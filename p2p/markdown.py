@@ -53,8 +53,10 @@ _ANY_REFERENCE = re.compile(r"(#|\bGH-)(?=\d)", re.IGNORECASE)
 _URL_SCHEME = re.compile(r"(:)(?=//)")
 _WWW = re.compile(r"\b(www)(?=\.)", re.IGNORECASE)
 # In the organizers' Markdown only what GitHub would take for a mention or a reference:
-# after a space or an opening mark, so e-mail addresses and link destinations stay whole.
-_MENTION = re.compile(r"(?<![\w/.+-])@(?=[A-Za-z0-9])")
+# after anything but a letter, digit or `/`, so e-mail addresses and link destinations
+# (`https://medium.com/@name`) stay whole. GitHub takes `@name` after any other mark for a
+# mention (html-pipeline's MentionFilter: "beginning of string or non-word char").
+_MENTION = re.compile(r"(?<![\w/])@(?=[A-Za-z0-9])")
 _REFERENCE = re.compile(r"(?<![\w/&#-])(#|GH-)(?=\d)", re.IGNORECASE)
 
 

@@ -92,6 +92,8 @@ def test_one_line_folds_every_line_separator() -> None:
         ("<script>x</script> & <b>", "&lt;script>x&lt;/script> & &lt;b>"),
         ("<!-- p2p:end next-event -->", "&lt;!-- p2p:end next-event -->"),
         ("ping @octocat, mail a@b.example", f"ping @{ZW}octocat, mail a@b.example"),
+        ("thanks.@octocat -@hubot +@monalisa", f"thanks.@{ZW}octocat -@{ZW}hubot +@{ZW}monalisa"),
+        ("[me](https://medium.com/@octocat)", None),
         ("see #12, (#13) and GH-14; a/#15 stays", f"see #{ZW}12, (#{ZW}13) and GH-{ZW}14; a/#15 stays"),
         ("\n\nwindows\r\nline\rends\u2028here\n\n", "windows\nline\nends\nhere"),
         ("trailing   \nspaces", "trailing\nspaces"),
@@ -183,5 +185,5 @@ def test_block_never_carries_html_headings_or_mentions(text: str) -> None:
     escaped = block(text)
     assert "<" not in escaped
     assert not re.search(r"(?m)^ {0,3}#{1,6}([ \t]|$)", escaped)
-    assert not re.search(r"(?<![\w/.+-])@[A-Za-z0-9]", escaped)
+    assert not re.search(r"(?<![\w/])@[A-Za-z0-9]", escaped)
     assert "\r" not in escaped and "\u2028" not in escaped

@@ -414,7 +414,8 @@ class GitHubRepository:
     def _pages(
         self, path: str, *, action: str, need: Need, params: Mapping[str, Any] | None = None
     ) -> Iterator[Any]:
-        """Every item of a REST list, following GitHub's Link header page by page."""
+        """Every item of a REST list, following GitHub's Link header page by page, 100 a page (the
+        most per_page takes: "Using pagination in the REST API", GitHub Docs)."""
         url: str | None = path
         query: Mapping[str, Any] | None = {"per_page": PAGE, **(params or {})}
         while url is not None:
@@ -785,7 +786,8 @@ class GitHubRepository:
         return tuple(str(row["name"]) for row in rows if isinstance(row, dict) and row.get("name"))
 
     def add_item(self, board: Board, issue: Issue) -> BoardItem:
-        # GitHub answers with the existing item when the issue is on the board already.
+        # "If you try to add an item that already exists, the existing item ID is returned
+        # instead" ("Using the API to manage Projects", GitHub Docs).
         data = self._graphql(
             "add_item",
             {"projectId": board.id, "contentId": issue.node_id},
@@ -918,7 +920,9 @@ def _rate_limited(error: GithubException) -> bool:
 
 
 def _invitation_limit(error: GithubException, action: str) -> bool:
-    """GitHub's refusal of a 51st invitation in 24 hours."""
+    """GitHub's refusal of a 51st invitation in 24 hours ("Add a repository collaborator": 50 a
+    day; a 422 "validation failed, or the endpoint has been spammed"). GitHub does not document
+    the message, hence the loose match."""
     if not action.startswith("invite") or error.status not in (403, 422, 429):
         return False
     data = error.data if isinstance(error.data, dict) else {}

@@ -57,6 +57,9 @@ BUILT_IN_FIELDS = (
     "Repository",
     "Reviewers",
 )
+# "You can use up to 50 fields in a project, including built-in metadata and custom fields"
+# ("About Projects", GitHub Docs).
+FIELD_LIMIT = 50
 # GitHub pages lists and connections at 100 items at most: each further 100 cost a request.
 PAGE_SIZE = 100
 # A repository invitation expires after 7 days (GitHub Support in community discussions; the REST
@@ -537,6 +540,8 @@ class Sandbox:
         stored = self._board_record(board.id, action)
         if any(f.name == name for f in stored.fields):
             raise self._graphql_refused(action, "Name has already been taken")
+        if len(stored.fields) >= FIELD_LIMIT:
+            raise self._graphql_refused(action, f"Projects can have at most {FIELD_LIMIT} fields")
         if type == "single_select" and not options:
             raise self._graphql_refused(action, "At least one value is required for single select fields")
         field = self._new_field(name, type, options if type == "single_select" else ())

@@ -63,6 +63,9 @@ INVITATION_LIFETIME = timedelta(days=7)
 # repository collaborator", REST API endpoints for collaborators, GitHub Docs).
 INVITATION_LIMIT = 50
 
+# "You can use up to 50 fields in a project, including built-in metadata and custom fields"
+# ("About Projects", GitHub Docs).
+FIELD_LIMIT = 50
 LEAN_COFFEE_STATUS = ("To Discuss", "Discussing", "Discussed")
 DEFAULT_STATUS = ("Todo", "In Progress", "Done")
 # Fields every Projects (v2) board has; they hold no custom values.
@@ -2048,6 +2051,8 @@ class FakeGitHub:
         name, data_type = data["name"], data["dataType"].upper()
         if project.field_named(name) is not None:
             raise _GraphQLFailure("Name has already been taken", "UNPROCESSABLE")
+        if len(project.fields) >= FIELD_LIMIT:
+            raise _GraphQLFailure(f"Projects can have at most {FIELD_LIMIT} fields", "UNPROCESSABLE")
         options = data.get("singleSelectOptions") or []
         if data_type == "SINGLE_SELECT" and not options:
             raise _GraphQLFailure("At least one value is required for single select fields", "UNPROCESSABLE")

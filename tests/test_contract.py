@@ -599,6 +599,16 @@ def test_board_writes_to_a_missing_item_are_refused(world: World) -> None:
         world.port.move_item(board, item, stranger)
 
 
+def test_a_board_holds_at_most_50_fields(world: World) -> None:
+    board = _board(world)
+    for n in range(50 - len(board.fields)):
+        world.port.create_field(board, f"Note {n}", "text")
+
+    with pytest.raises(GitHubError, match="at most 50 fields"):
+        world.port.create_field(board, "One more", "text")
+    assert len(_board(world).fields) == 50
+
+
 def test_create_field_twice_is_refused(world: World) -> None:
     board = _board(world)
     world.port.create_field(board, "Votes", "number")

@@ -116,6 +116,20 @@ def test_adding_an_issue_twice_to_a_board_returns_the_existing_item(fake_github:
     assert fake_github.writes == 2  # mutations are writes
 
 
+def test_a_project_holds_at_most_50_fields(fake_github: FakeGitHub) -> None:
+    project = fake_github.add_project(1, fields=[f"Note {n}" for n in range(43)])  # and 7 built in
+    mutation = """mutation($p: ID!) {
+      createProjectV2Field(input: {projectId: $p, name: "One more", dataType: TEXT}) {
+        projectV2Field { __typename }
+      }
+    }"""
+
+    refused = graphql(mutation, p=project)
+
+    assert len(fake_github.project(1).fields) == 50
+    assert refused["errors"][0]["type"] == "UNPROCESSABLE"
+
+
 def test_a_denied_permission_is_a_403_naming_it(fake_github: FakeGitHub) -> None:
     fake_github.deny("administration")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from p2p.files import load_event
 from p2p.legacy import (
     ImportedEvent,
     PageImport,
@@ -21,6 +22,7 @@ from p2p.legacy import (
 )
 from p2p.models import Event
 
+ROOT = Path(__file__).resolve().parent.parent
 LEGACY = Path(__file__).resolve().parent / "golden" / "legacy" / "README.md"  # the real page, as it stands
 TODAY = date(2026, 11, 25)
 
@@ -182,6 +184,31 @@ def test_every_imported_event_is_valid_and_its_file_says_where_it_came_from(real
         assert lines[1] == f"# Imported from README.md, line {event.line}, by `p2p import-readme`."
         for guess in event.guesses:
             assert f"# - {guess}" in lines
+
+
+# What the hand review of the project's own events/ changed from the importer's output; each
+# change is explained in its file's "Reviewed by hand" comment.
+REVIEWED = {
+    ("2019-11-10", "description"),  # the call for proposals, in the past tense
+    ("2022-02-02", "title"),  # "Sychronous"
+    ("2022-04-12", "title"),  # "Insure"
+    ("2023-10-11", "title"),  # "QA,Software"
+}
+
+
+def test_the_project_history_is_the_real_page_imported_then_reviewed(real: PageImport) -> None:
+    """events/ holds every event of the real page, as imported, but for the reviewed fields."""
+    ours = {path.stem: path for path in sorted((ROOT / "events").glob("*.yaml"))}
+    assert sorted(ours) == [e.id for e in real.events]
+    changed = set()
+    for imported in real.events:
+        event = load_event(ours[imported.id]).model_dump(exclude_defaults=True)
+        expected = Event.model_validate(event_data(imported)).model_dump(exclude_defaults=True)
+        assert event.keys() == expected.keys(), imported.id
+        changed |= {(imported.id, key) for key in event if event[key] != expected[key]}
+    assert changed == REVIEWED
+    for event_id in {event_id for event_id, _ in REVIEWED}:
+        assert "\n# Reviewed by hand:\n" in ours[event_id].read_text(encoding="utf-8")
 
 
 # --- edge cases -------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Desired = organizers, accepted participants of every event that has not ended and, under
 `after_event: keep`, accepted participants of past events. Only *managed* people (those in
-some event's participants, organizers aside) are ever uninvited or removed.
+some event's participants, organizers aside) are ever uninvited or removed. `keep` keeps what
+people hold after their event; it invites nobody for an event that is over.
 
 The removal guard counts the people a run would take access from: collaborators removed and
 live invitations withdrawn (SPEC 4.2 measures against the managed people who hold either),
@@ -200,6 +201,10 @@ class Claim:
     login: str
     why: str
     rank: tuple[int, int, int]
+    # Kept after an event: whoever holds access keeps it, but nobody is invited, or invited again,
+    # for an event that is over (an old roster would otherwise invite people years later, and
+    # re-send an unaccepted invitation every seven days forever).
+    invite: bool = True
 
 
 @dataclass(frozen=True)
@@ -252,6 +257,7 @@ def roster(roundtable: Roundtable, now: datetime) -> Roster:
                     seat.login,
                     f"{seat.describe()} for {event.id} (kept after the event)",
                     (2, len(events) - index, position),
+                    invite=False,
                 )
             else:
                 claim = Claim(seat.login, f"{seat.describe()} for {event.id}", (1, index, position))
@@ -313,7 +319,7 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
         live = [i for i in held if not i.expired]
         claim = who.desired.get(key)
         if claim is not None:
-            if key in collaborators or live:
+            if key in collaborators or live or not claim.invite:
                 continue
             if held:  # expired only: GitHub expires invitations after 7 days
                 sent = roundtable.today(held[-1].created_at)

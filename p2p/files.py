@@ -820,10 +820,20 @@ def _umask() -> int:
     return mask
 
 
+def _cannot_write(path: Path, error: OSError) -> P2PError:
+    return P2PError(f"{path}: cannot write the file: {error.strerror or error}")
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` at once: a temporary file in the same folder, synced, renamed
     into place, so a crash leaves either the old file or the new one, never half of one."""
-    data = text.encode("utf-8")
+    try:
+        _replace(path, text.encode("utf-8"))
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+
+
+def _replace(path: Path, data: bytes) -> None:
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -854,7 +864,10 @@ def file_lock(path: Path, *, timeout: float | None = None) -> Iterator[None]:
     lock_path = path.with_name(f".{path.name}.lock")
     deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
     while True:
-        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise _cannot_write(path, error) from None
         try:
             while True:
                 try:
@@ -1220,7 +1233,10 @@ def create_event_file(path: Path, data: Mapping[str, Any], *, overwrite: bool = 
     """Write a new event file from plain data (validated first); refuses to overwrite unless told."""
     text = event_text(data)
     event = _check_event_text(text, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _cannot_write(path, error) from None
     with file_lock(path):
         if path.exists() and not overwrite:
             raise P2PError(f"{path} already exists")

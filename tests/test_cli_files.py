@@ -106,6 +106,10 @@ def test_event_new_refuses_a_taken_date_unless_a_slug_is_given(repo: Path) -> No
             "--slug 'Big Night': use lowercase letters, digits and single hyphens, like evening",
         ),
         (
+            ["2099-05-15", "--slug", "a" * 61],
+            f"--slug {'a' * 61!r} is too long: at most 60 characters, like evening",
+        ),
+        (
             ["2099-05-15", "--title", "Hiring\nin 2030"],
             "--title 'Hiring\\nin 2030' holds a line break or control character: write it on one line",
         ),

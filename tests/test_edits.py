@@ -433,6 +433,9 @@ def test_create_event_file_writes_the_schema_line_and_the_style(tmp_path: Path) 
     )
     with pytest.raises(P2PError, match="already exists"):
         create_event_file(path, {"date": event.date, "title": "again"})
+    (tmp_path / "other").write_text("", encoding="utf-8")  # a file where the folder should be
+    with pytest.raises(P2PError, match="other/2030-05-15.yaml: cannot write the file: File exists"):
+        create_event_file(tmp_path / "other" / "2030-05-15.yaml", {"date": event.date, "title": "t"})
     with pytest.raises(InputErrors, match="`format`: unknown value 'talk'"):
         create_event_file(
             tmp_path / "events" / "2030-05-16.yaml", {"date": event.date, "title": "t", "format": "talk"}
@@ -484,8 +487,9 @@ def test_a_failure_mid_write_leaves_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, failing, boom)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(P2PError) as refused:
         edit_event(path, lambda d: d.set("notes", "changed"))
+    assert refused.value.message == f"{path}: cannot write the file: No space left on device"
     assert path.read_text() == SMALL
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
 
@@ -523,6 +527,14 @@ def test_two_processes_adding_at_once_both_land(tmp_path: Path) -> None:
     assert sorted(p.github for p in event.participants) == ["alice", "bob", "carol"]
     assert sorted(p.registered.minute for p in event.participants) == [0, 1, 2]
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+
+
+def test_a_folder_where_no_lock_can_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "events").write_text("", encoding="utf-8")  # a file where the folder should be
+    path = tmp_path / "events" / "2030-05-15.yaml"
+    with pytest.raises(P2PError) as refused, file_lock(path):
+        pass
+    assert refused.value.message == f"{path}: cannot write the file: Not a directory"
 
 
 def test_a_held_lock_makes_a_second_edit_fail_cleanly(

@@ -289,6 +289,15 @@ def test_a_file_is_no_folder(tmp_path: Path) -> None:
     assert "is a file, not a folder" in result.output
 
 
+def test_a_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    target = tmp_path / "file" / "rt"
+    result = init(target)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.output == f"error: {target}: cannot create the folder: Not a directory\n"
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -27,6 +27,7 @@ from p2p.seats import Seat, seats
 from p2p.workspace import Workspace
 
 _LOGIN = re.compile(LOGIN_PATTERN)
+MAX_SLUG = 60  # a file name has room for 255 bytes; a slug is a word or two
 _START = re.compile(START_PATTERN)
 
 
@@ -73,6 +74,8 @@ def event_new(
         raise UsageError(f"--start {start!r} is not a time written HH:MM (24-hour), like 17:00")
     if slug is not None and not SLUG.match(slug):
         raise UsageError(f"--slug {slug!r}: use lowercase letters, digits and single hyphens, like evening")
+    if slug is not None and len(slug) > MAX_SLUG:
+        raise UsageError(f"--slug {slug!r} is too long: at most {MAX_SLUG} characters, like evening")
     if not ws.settings_path.exists():
         raise P2PError(
             f"no {SETTINGS_FILE} in {ws.root}: this is no roundtable repository "

@@ -277,7 +277,10 @@ def write_scaffold(directory: Path, files: dict[str, str]) -> list[str]:
         path = directory / relative
         if path.exists():
             replaced.append(relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise P2PError(f"{directory}: cannot create the folder: {error.strerror or error}") from None
         write_text_atomic(path, text)
     return replaced
 

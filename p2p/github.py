@@ -141,7 +141,8 @@ class GitHubRepository:
         """The adapter for `repository` with the token and API URL of the environment."""
         api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
         if not api_url.startswith(("https://", "http://")):
-            raise P2PError(f"GITHUB_API_URL must be an http(s) URL, not {api_url!r}")
+            # Not echoed: a token pasted into the wrong variable must not be printed.
+            raise P2PError("GITHUB_API_URL must be an http(s) URL, such as https://api.github.com")
         raw_delay = env.get("P2P_WRITE_DELAY", "").strip()
         try:
             delay = float(raw_delay) if raw_delay else DEFAULT_WRITE_DELAY
@@ -291,7 +292,7 @@ class GitHubRepository:
         return headers, data, location
 
     def _elsewhere(self, action: str) -> GitHubError:
-        host = urlsplit(self._requester.base_url).hostname
+        host = _host(self._requester.base_url)
         return GitHubError(
             f"GitHub ({host}) redirected the request to {action} to another address: set "
             "GITHUB_API_URL to GitHub's API (https://api.github.com, or https://HOST/api/v3 for "
@@ -342,7 +343,7 @@ class GitHubRepository:
         return error
 
     def _unreachable(self, error: RequestException, *, action: str, write: bool) -> GitHubError:
-        host = urlsplit(self._requester.base_url).netloc
+        host = _host(self._requester.base_url)
         text = f"could not reach GitHub ({host}) to {action}: {type(error).__name__}"
         if write:
             text += f"; {MAYBE_APPLIED}"
@@ -879,6 +880,12 @@ class GitHubRepository:
 
 
 # --- JSON to models -------------------------------------------------------------------------
+
+
+def _host(url: str) -> str:
+    """The host (and port) of a URL, without any user or password it carries."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}" if parts.port else str(parts.hostname)
 
 
 def _at(error: Mapping[str, Any]) -> str:

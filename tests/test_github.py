@@ -713,6 +713,19 @@ def test_an_api_url_github_redirects_elsewhere_is_a_clear_error(gh: FakeGitHub) 
         port.read_access()
 
 
+def test_a_secret_in_the_api_url_stays_out_of_messages() -> None:
+    with FakeGitHub(REPOSITORY, api_url="https://ghe.example.com/api/v3") as gh:
+        port = adapter(GITHUB_API_URL="https://x-access-token:Sekrit0123456789@ghe.example.com/api/v3")
+        gh.reset_next("PUT", "/collaborators/alice")
+        with pytest.raises(GitHubError) as raised:
+            port.invite("alice", "triage")
+    assert "could not reach GitHub (ghe.example.com)" in raised.value.message
+    assert "Sekrit0123456789" not in raised.value.message
+    with pytest.raises(P2PError) as misplaced:
+        adapter(GITHUB_API_URL="ghp_Sekrit0123456789")
+    assert "Sekrit0123456789" not in misplaced.value.message
+
+
 def test_every_graphql_document_loads_from_the_package() -> None:
     folder = Path(__file__).resolve().parent.parent / "p2p" / "graphql"
     names = sorted(p.stem for p in folder.glob("*.graphql"))

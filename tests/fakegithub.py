@@ -726,15 +726,17 @@ class FakeGitHub:
         path_regex: str = "",
         operation: str | None = None,
         retry_after: int | None = 60,
+        status: Literal[403, 429, 200] = 403,
     ) -> None:
-        """Refuse the next matching request(s) with a rate limit (nothing is applied)."""
+        """Refuse the next matching request(s) with a rate limit (nothing is applied): 403 or 429,
+        or, for a GraphQL request, an error in a 200 answer (a primary limit always is one)."""
         self._faults.append(
             _Fault(
                 "rate",
                 method.upper(),
                 re.compile(path_regex),
                 operation,
-                403,
+                status,
                 False,
                 times,
                 kind,
@@ -912,9 +914,19 @@ class FakeGitHub:
                 # limits and query limits for the GraphQL API", GitHub Docs).
                 error = {"type": "RATE_LIMITED", "message": "API rate limit already exceeded for user ID 1."}
                 return 200, {**headers, "X-RateLimit-Resource": "graphql"}, {"errors": [error]}
-            return _HTTPError(403, MESSAGES["primary"], headers=headers, docs=DOCS["primary"]).reply()
+            status = 403 if fault.status == 200 else fault.status
+            return _HTTPError(status, MESSAGES["primary"], headers=headers, docs=DOCS["primary"]).reply()
         headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
-        return _HTTPError(403, MESSAGES["secondary"], headers=headers, docs=DOCS["secondary"]).reply()
+        if graphql and fault.status == 200:
+            # "If you exceed a secondary rate limit, the response status will be 200 or 403"
+            # ("Rate limits and query limits for the GraphQL API", GitHub Docs).
+            return (
+                200,
+                {**headers, "X-RateLimit-Resource": "graphql"},
+                {"errors": [{"message": MESSAGES["secondary"]}]},
+            )
+        status = 403 if fault.status == 200 else fault.status
+        return _HTTPError(status, MESSAGES["secondary"], headers=headers, docs=DOCS["secondary"]).reply()
 
     def _handle(
         self,

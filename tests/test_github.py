@@ -502,6 +502,30 @@ def test_a_secondary_rate_limit_on_a_write_is_retried_once_applied(
     assert port.requests.writes == 2
 
 
+def test_a_429_rate_limit_is_waited_out_like_a_403(gh: FakeGitHub, port: GitHubRepository) -> None:
+    # Past either limit "you will receive a 403 or 429 response" ("Rate limits for the REST API").
+    gh.rate_limit_next("secondary", retry_after=30, status=429)
+    gh.rate_limit_next("primary", method="PUT", status=429)
+
+    port.read_access()
+    port.invite("alice", "triage")
+
+    assert gh.waits[0] == 30.0 and 55 <= gh.waits[1] <= 62
+    assert gh.invitation_for("alice") is not None
+    assert (port.requests.reads, port.requests.writes) == (3, 2)
+
+
+def test_a_secondary_rate_limit_in_a_200_graphql_answer_is_waited_out(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    gh.add_project(1)
+    gh.rate_limit_next("secondary", path_regex="graphql", retry_after=None, status=200)
+
+    board = port.read_board(1)
+
+    assert board is not None and gh.waits == [60.0] and gh.graphql_requests == 2
+
+
 def test_a_primary_rate_limit_waits_until_the_reset(gh: FakeGitHub, port: GitHubRepository) -> None:
     gh.rate_limit_next("primary")
 

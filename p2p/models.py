@@ -264,8 +264,9 @@ class Issue(Model):
 
     @property
     def withdrawn(self) -> bool:
-        """Closed as "not planned": off the agenda, not voted on, no takeaways."""
-        return self.state == "closed" and self.state_reason == "not_planned"
+        """Closed as "not planned" (SPEC 4.3) or as a duplicate, the reason GitHub later split off
+        from "not planned": off the agenda, not voted on, no takeaways."""
+        return self.state == "closed" and self.state_reason in ("not_planned", "duplicate")
 
     def event_ids(self) -> tuple[str, ...]:
         return tuple(label[len("event:") :] for label in self.labels if label.startswith("event:"))

@@ -206,3 +206,13 @@ def test_the_folder_holds_the_whole_cycle(run: Run) -> None:
         "p2p.yaml and 1 event file are valid"
         in CliRunner().invoke(app, ["--repo-dir", str(run.folder), "check"]).output
     )
+
+
+def test_it_says_why_the_page_is_stale_when_explored_today(run: Run) -> None:
+    # The demo's clock ends the day after its event; today the event is still ahead.
+    stale = CliRunner().invoke(app, ["--repo-dir", str(run.folder), "render", "--check"])
+    assert stale.exit_code == 1
+    assert "README.md is out of date" in stale.output
+    closing = "\n".join(run.output.strip().splitlines()[-8:])
+    assert "the demo's clock ended the day after the event" in closing
+    assert "`p2p render` shows it as\nupcoming again" in closing

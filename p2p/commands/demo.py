@@ -170,6 +170,8 @@ def demo(ws: Workspace) -> int:
         f"{INDENT}cd {shlex.quote(str(root))}\n"
         f"{INDENT}p2p --sandbox participants status {event_id}\n"
         f"{INDENT}p2p --sandbox votes tally {event_id} --dry-run\n"
+        "(the demo's clock ended the day after the event: run today, `p2p render` shows it as\n"
+        "upcoming again)\n"
         f"Start your own with `p2p init DIR`; delete the demo with `rm -r {shlex.quote(str(root))}`."
     )
     return 0

@@ -27,7 +27,7 @@ def login_key(login: str) -> str:
 
 
 def _check_login(value: str) -> str:
-    if len(value) > 39 or not _LOGIN.match(value):
+    if len(value) > 39 or not _LOGIN.fullmatch(value):  # fullmatch: `$` would let "name\n" pass
         raise ValueError(
             f"{value!r} is not a valid GitHub login (letters, digits and single hyphens, "
             "at most 39 characters, no hyphen at either end)"

@@ -2045,6 +2045,8 @@ class FakeGitHub:
         after_id = data.get("afterId")
         if after_id is not None:
             self._item_by_id(project, after_id)
+        if after_id == item.id:  # after itself (GitHub does not say): it stays, as in the sandbox
+            after_id = project.items[project.items.index(item) - 1].id if project.items.index(item) else None
         project.items.remove(item)
         # No afterId: the item goes to the top ("updateProjectV2ItemPosition", GraphQL mutations docs).
         index = (

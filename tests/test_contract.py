@@ -541,6 +541,15 @@ def test_move_item_orders_the_board(world: World) -> None:
     assert [i.issue for i in _board(world).items] == [numbers[3], numbers[1], numbers[2], numbers[0]]
 
 
+def test_move_item_after_itself_changes_nothing(world: World) -> None:
+    board = _board(world)
+    items = [world.port.add_item(board, world.port.create_issue(f"Topic {n}", "", [])) for n in range(2)]
+
+    world.port.move_item(board, items[1], items[1])
+
+    assert [i.id for i in _board(world).items] == [i.id for i in items]
+
+
 def test_create_field_then_set_options_replaces_them(world: World) -> None:
     issue = world.port.create_issue("Hiring", "", ["topic"])
     board = _board(world)
@@ -686,6 +695,24 @@ def test_long_lists_cost_one_request_per_100(world: World) -> None:
     assert [c.body for c in world.port.read_comments([quiet])] == ["hello"]
     assert requests.reads == 9  # an issue not read before is looked up on its own
     assert requests.writes == 0
+
+
+def test_labels_past_100_are_all_read(world: World) -> None:
+    tags = [f"tag{n:03}" for n in range(120)]
+    crowded = world.add_issue("Crowded", labels=["topic", f"event:{EVENT}", *tags])
+    requests = world.port.requests
+
+    topics = world.port.read_topics(EVENT)
+
+    assert set(topics.labels) == {"topic", f"event:{EVENT}", *tags}
+    assert set(next(i for i in topics.issues if i.number == crowded).labels) == {
+        "topic",
+        f"event:{EVENT}",
+        *tags,
+    }
+    # the repository's labels: 2 pages side by side with the issues; the issue's own labels past
+    # the first 100: 1 more
+    assert requests.reads == 3
 
 
 def test_a_personal_repository(personal: World) -> None:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
@@ -114,11 +114,6 @@ def _line_of(text: str, index: int) -> int:
 
 def _decode(raw: bytes, problems: _Problems) -> str | None:
     """The file's text, or None after reporting why it is no text file for us."""
-    if len(raw) > MAX_BYTES:
-        problems.add(
-            0, f"the file is too large ({len(raw):,} bytes; at most {MAX_BYTES:,}): is it the right file?"
-        )
-        return None
     if b"\x00" in raw:
         problems.add(0, "this is a binary file, not YAML text (it contains NUL bytes)")
         return None
@@ -141,13 +136,9 @@ def _decode(raw: bytes, problems: _Problems) -> str | None:
 
 def _read(path: Path, problems: _Problems) -> str | None:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:  # refuse before reading it all
-            problems.add(
-                0, f"the file is too large ({size:,} bytes; at most {MAX_BYTES:,}): is it the right file?"
-            )
-            return None
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # never more: an absurd file is refused, not read
+            size = max(os.fstat(handle.fileno()).st_size, len(raw))
     except FileNotFoundError:
         problems.add(0, "file not found")
         return None
@@ -156,6 +147,11 @@ def _read(path: Path, problems: _Problems) -> str | None:
         return None
     except OSError as error:
         problems.add(0, f"cannot read the file: {error.strerror or error}")
+        return None
+    if size > MAX_BYTES:
+        problems.add(
+            0, f"the file is too large ({size:,} bytes; at most {MAX_BYTES:,}): is it the right file?"
+        )
         return None
     return _decode(raw, problems)
 
@@ -272,7 +268,7 @@ def parse_timestamp(text: str) -> date | datetime:
     fraction = (match["fraction"] or "")[:6].ljust(6, "0")
     zone: timezone | None = None
     if match["tz"] == "Z":
-        zone = UTC_ZONE
+        zone = UTC
     elif match["tz"]:
         offset = timedelta(hours=int(match["tzhour"]), minutes=int(match["tzminute"] or 0))
         zone = timezone(-offset if match["sign"] == "-" else offset)
@@ -286,9 +282,6 @@ def parse_timestamp(text: str) -> date | datetime:
         int(fraction),
         tzinfo=zone,
     )
-
-
-UTC_ZONE = timezone.utc  # noqa: UP017 - the name reads better next to the offsets above
 
 
 _SKIP = object()  # a value read but not kept: the value of a duplicate or unusable key
@@ -665,13 +658,9 @@ def _settings_from_text(text: str, problems: _Problems) -> Settings | None:
     return _validate(Settings, data, parsed, problems)
 
 
-def load_settings(path: Path) -> Settings:
-    """p2p.yaml, strictly (raises InputErrors)."""
-    return _load_settings(path, str(path))
-
-
-def _load_settings(path: Path, shown: str) -> Settings:
-    problems = _Problems(shown)
+def load_settings(path: Path, *, shown: str | None = None) -> Settings:
+    """p2p.yaml, strictly (raises InputErrors naming the file as `shown`, by default its path)."""
+    problems = _Problems(str(path) if shown is None else shown)
     if not path.exists():
         problems.add(
             0,
@@ -743,13 +732,10 @@ def _event_from_text(text: str, name: str, problems: _Problems) -> Event | None:
     return event.model_copy(update={"id": name.removesuffix(".yaml")})
 
 
-def load_event(path: Path) -> Event:
-    """One event file, strictly; its id is the file name without .yaml (raises InputErrors)."""
-    return _load_event(path, str(path))
-
-
-def _load_event(path: Path, shown: str) -> Event:
-    problems = _Problems(shown)
+def load_event(path: Path, *, shown: str | None = None) -> Event:
+    """One event file, strictly; its id is the file name without .yaml (raises InputErrors naming
+    the file as `shown`, by default its path)."""
+    problems = _Problems(str(path) if shown is None else shown)
     text = _read(path, problems)
     event = _event_from_text(text, path.name, problems) if text is not None else None
     problems.raise_if_any()
@@ -757,7 +743,8 @@ def _load_event(path: Path, shown: str) -> Event:
     return event
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative_path(path: Path, root: Path) -> str:
+    """How a file is named in messages: relative to the roundtable's folder when inside it."""
     try:
         return str(path.relative_to(root))
     except ValueError:
@@ -776,7 +763,7 @@ def _collect(root: Path) -> tuple[Settings | None, list[Event], list[InputError]
     errors: list[InputError] = []
     settings: Settings | None = None
     try:
-        settings = _load_settings(root / SETTINGS_FILE, SETTINGS_FILE)
+        settings = load_settings(root / SETTINGS_FILE, shown=SETTINGS_FILE)
     except InputErrors as failure:
         errors.extend(failure.errors)
     events: list[Event] = []
@@ -786,12 +773,14 @@ def _collect(root: Path) -> tuple[Settings | None, list[Event], list[InputError]
             if path.suffix == ".yml" and not path.name.startswith("."):
                 errors.append(
                     InputError(
-                        _relative(path, root), 0, f"event files end in .yaml: rename it to {path.stem}.yaml"
+                        relative_path(path, root),
+                        0,
+                        f"event files end in .yaml: rename it to {path.stem}.yaml",
                     )
                 )
     for path in event_files(root):
         try:
-            events.append(_load_event(path, _relative(path, root)))
+            events.append(load_event(path, shown=relative_path(path, root)))
         except InputErrors as failure:
             errors.extend(failure.errors)
     events.sort(key=lambda e: (e.date, e.id))

@@ -18,6 +18,7 @@ from p2p.files import (
     edit_event,
     event_files,
     load_event,
+    relative_path,
     write_text_atomic,
 )
 from p2p.files import check as check_files
@@ -29,13 +30,6 @@ from p2p.workspace import Workspace
 _LOGIN = re.compile(LOGIN_PATTERN)
 MAX_SLUG = 60  # a file name has room for 255 bytes; a slug is a word or two
 _START = re.compile(START_PATTERN)
-
-
-def _shown(ws: Workspace, path: Path) -> str:
-    try:
-        return str(path.relative_to(ws.root))
-    except ValueError:
-        return str(path)
 
 
 def check(ws: Workspace) -> int:
@@ -86,17 +80,17 @@ def event_new(
     same_day = [p for p in event_files(ws.root) if p.name[:10] == day.isoformat()]
     if same_day and slug is None:
         raise P2PError(
-            f"{_shown(ws, same_day[0])} already holds an event on {day.isoformat()}: "
+            f"{relative_path(same_day[0], ws.root)} already holds an event on {day.isoformat()}: "
             "give --slug S for a second event that day (events/DATE-S.yaml)"
         )
     if path.exists():
-        raise P2PError(f"{_shown(ws, path)} already exists")
+        raise P2PError(f"{relative_path(path, ws.root)} already exists")
     data: dict[str, Any] = {"date": day, "title": title.strip(), "format": format, "start": start}
     create_event_file(path, data)
     schema = ws.root / EVENT_SCHEMA_FILE
     if not schema.exists():  # the file's first line points editors at it
         write_text_atomic(schema, event_schema_text())
-    ws.out(f"created {_shown(ws, path)}")
+    ws.out(f"created {relative_path(path, ws.root)}")
     return 0
 
 
@@ -123,8 +117,7 @@ def _find(document: EventDocument, login: str) -> int | None:
 
 
 def _seats(ws: Workspace, event: Event) -> tuple[Seat, ...]:
-    capacity = event.capacity if event.capacity is not None else ws.roundtable().settings.capacity
-    return seats(event.participants, capacity)
+    return seats(event.participants, _capacity(ws, event))
 
 
 def _seat_of(all_seats: tuple[Seat, ...], login: str) -> Seat:
@@ -202,7 +195,7 @@ def participants_add(ws: Workspace, *, login: str, event: str | None, name: str 
     seat = _seat_of(_seats(ws, updated), login)
     described = _describe(seat, _capacity(ws, updated))
     registered_as = f"{seat.login} again" if again else seat.login
-    ws.out(f"registered {registered_as} for {updated.id} ({_shown(ws, path)}): {described}")
+    ws.out(f"registered {registered_as} for {updated.id} ({relative_path(path, ws.root)}): {described}")
     return 0
 
 
@@ -229,7 +222,7 @@ def participants_cancel(ws: Workspace, *, login: str, event: str | None) -> int:
     if not changed:
         ws.out(f"{seat.login}'s registration for {updated.id} was already cancelled; nothing changed")
         return 0
-    ws.out(f"cancelled {seat.login} for {updated.id} ({_shown(ws, path)})")
+    ws.out(f"cancelled {seat.login} for {updated.id} ({relative_path(path, ws.root)})")
     was = {login_key(s.login): s for s in before}
     for moved in after:
         earlier = was.get(login_key(moved.login))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import metadata, resources
@@ -253,7 +253,7 @@ def init(ws: Workspace, *, directory: Path, name: str | None, repository: str | 
     replaced = write_scaffold(directory, files)
 
     rendered: list[str] = []
-    generated = Workspace(root=directory, now=ws.now, out=_collect(rendered), err=ws.err, env={})
+    generated = Workspace(root=directory, now=ws.now, out=rendered.append, err=ws.err, env={})
     _render(generated)
     _verify(directory)
 
@@ -283,10 +283,6 @@ def write_scaffold(directory: Path, files: dict[str, str]) -> list[str]:
             raise P2PError(f"{directory}: cannot create the folder: {error.strerror or error}") from None
         write_text_atomic(path, text)
     return replaced
-
-
-def _collect(lines: list[str]) -> Callable[[str], None]:
-    return lines.append
 
 
 def _render(ws: Workspace) -> None:

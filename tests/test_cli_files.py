@@ -221,6 +221,17 @@ def test_participants_add_without_an_upcoming_event(repo: Path) -> None:
     )
 
 
+def test_participants_add_to_the_last_event_when_none_has_ended(repo: Path) -> None:
+    (repo / "events" / "2099-01-01.yaml").write_text(HEAD + "date: 2099-01-01\ntitle: t\n")
+    for command in ("add", "cancel"):
+        assert run(repo, "participants", command, "alice", "--event", "last") == (
+            1,
+            "",
+            "error: no event in events/ has ended yet: name the event with --event, "
+            "or leave it out for the next one\n",
+        )
+
+
 def test_participants_add_refuses_to_edit_an_invalid_roundtable(repo: Path) -> None:
     (repo / "events" / "2099-05-15.yaml").write_text(HEAD + "date: 2099-05-15\ntitle: t\nlocaton: x\n")
     code, out, err = run(repo, "participants", "add", "alice")

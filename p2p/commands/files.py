@@ -141,6 +141,11 @@ def _target(ws: Workspace, event: str | None) -> Event:
     try:
         return ws.event(event)
     except NothingToDo:
+        if event == "last":
+            raise P2PError(
+                f"no event in {EVENTS_DIR}/ has ended yet: name the event with --event, "
+                "or leave it out for the next one"
+            ) from None
         raise P2PError(
             f"no upcoming event in {EVENTS_DIR}/: create one with `p2p event new DATE --title T` "
             "or name an event with --event"

@@ -553,8 +553,10 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return f"{where} must be a date written YYYY-MM-DD, like 2024-05-15 (got {_shown(value)})"
     if kind == "literal_error":
-        allowed = ctx.get("expected", "")
-        allowed = str(allowed).replace("'", "").replace(" or ", ", ")
+        allowed = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
+        close = _close(str(value), allowed.split(", ")) if isinstance(value, str) else []
+        if close:
+            return f"{where}: unknown value {_shown(value)}: did you mean `{close[0]}`? (allowed: {allowed})"
         return f"{where}: unknown value {_shown(value)}; allowed: {allowed}"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         bound = {
@@ -565,7 +567,7 @@ def _message(error: ErrorDetails, model: type[BaseModel]) -> str:
         }[kind]
         limit = ctx.get("ge", ctx.get("le", ctx.get("gt", ctx.get("lt"))))
         return f"{where} is out of range: it must be {bound} {limit} (got {_shown(value)})"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
+    if kind in ("int_type", "int_parsing", "int_from_float", "finite_number"):
         return f"{where} must be a whole number (got {_shown(value)})"
     if kind in ("bool_type", "bool_parsing"):
         return f"{where} must be true or false (got {_shown(value)})"

@@ -309,6 +309,24 @@ CASES: list[tuple[str, str, str, list[tuple[int, str]]]] = [
         [(4, "`format`: unknown value 'talk'; allowed: lean-coffee, presentation, social")],
     ),
     (
+        "a format written as words",
+        "2024-05-15.yaml",
+        BASE + "format: Lean Coffee\n",
+        [
+            (
+                4,
+                "`format`: unknown value 'Lean Coffee': did you mean `lean-coffee`? "
+                "(allowed: lean-coffee, presentation, social)",
+            )
+        ],
+    ),
+    (
+        "an endless duration",
+        "2024-05-15.yaml",
+        BASE + "duration: .inf\n",
+        [(4, "`duration` must be a whole number (got inf)")],
+    ),
+    (
         "missing title",
         "2024-05-15.yaml",
         HEAD + "date: 2024-05-15\n",

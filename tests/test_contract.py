@@ -354,7 +354,8 @@ def test_a_duplicate_reads_as_a_duplicate(world: World) -> None:
         "Hiring", labels=["topic", f"event:{EVENT}"], state="closed", state_reason="duplicate"
     )
 
-    assert (_topic(world, number).state, _topic(world, number).state_reason) == ("closed", "duplicate")
+    topic = _topic(world, number)
+    assert (topic.state, topic.state_reason, topic.withdrawn) == ("closed", "duplicate", True)
 
 
 def test_labels_are_one_whatever_their_case(world: World) -> None:

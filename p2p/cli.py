@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,6 +76,9 @@ def main(
     ] = False,
 ) -> None:
     """Run a peer roundtable of engineering leaders from one GitHub repository."""
+    # PyGithub logs to standard error on its own at INFO (a followed redirect, say); what the
+    # toolkit has to say goes through the workspace instead.
+    logging.getLogger("github").setLevel(logging.WARNING)
     workspace = Workspace(root=repo_dir or Path(), sandbox=sandbox, verbose=verbose)
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)

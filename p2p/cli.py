@@ -36,13 +36,16 @@ app.add_typer(board_app, name="board")
 app.add_typer(takeaways_app, name="takeaways")
 
 EVENT_HELP = "Event id (file name without .yaml), `next` (the default) or `last` (the latest that has ended)."
-EventArgument = Annotated[str | None, typer.Argument(help=EVENT_HELP)]
-EventOption = Annotated[str | None, typer.Option("--event", help=EVENT_HELP)]
+EventArgument = Annotated[str | None, typer.Argument(help=EVENT_HELP, metavar="EVENT")]
+EventOption = Annotated[str | None, typer.Option("--event", help=EVENT_HELP, metavar="EVENT")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; change nothing.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 # The global options are accepted after the command too (`p2p sync --sandbox`).
 RepoDir = Annotated[
-    Path | None, typer.Option("--repo-dir", help="The roundtable repository (default: .).", file_okay=False)
+    Path | None,
+    typer.Option(
+        "--repo-dir", help="The roundtable repository (default: .).", file_okay=False, metavar="PATH"
+    ),
 ]
 Sandbox = Annotated[
     bool, typer.Option("--sandbox", help="Use the offline GitHub sandbox in .p2p/sandbox.json.")
@@ -93,11 +96,14 @@ def _run(
     ctx: typer.Context,
     command: Callable[[Workspace], int],
     *,
-    repo_dir: Path | None,
-    sandbox: bool,
-    verbose: bool,
+    repo_dir: Path | None = None,
+    sandbox: bool = False,
+    verbose: bool = False,
 ) -> None:
-    """Run one command; map domain errors to exit codes and one clear message."""
+    """Run one command; map domain errors to exit codes and one clear message.
+
+    `repo_dir`, `sandbox` and `verbose` are the global options given after the command's name.
+    """
     workspace: Workspace = ctx.obj
     if repo_dir is not None:
         workspace.root = repo_dir
@@ -111,6 +117,9 @@ def _run(
         else:
             workspace.err(f"error: {error.message}" if "\n" not in error.message else error.message)
         code = error.exit_code
+    except OSError as error:  # a disk, permission or network failure no module foresaw
+        workspace.err(f"error: {error.filename or 'p2p'}: {error.strerror or error}")
+        code = 1
     except KeyboardInterrupt:
         workspace.err("interrupted: run the command again to finish; nothing is done twice")
         code = 130
@@ -159,14 +168,17 @@ def render(
 @event_app.command("new")
 def event_new(
     ctx: typer.Context,
-    date: Annotated[str, typer.Argument(help="The event's date, YYYY-MM-DD.")],
-    title: Annotated[str, typer.Option("--title", help="The event's title.")],
+    date: Annotated[str, typer.Argument(help="The event's date, YYYY-MM-DD.", metavar="DATE")],
+    title: Annotated[str, typer.Option("--title", help="The event's title.", metavar="TITLE")],
     format: Annotated[
-        str, typer.Option("--format", help="lean-coffee, presentation or social.")
+        str, typer.Option("--format", help="lean-coffee, presentation or social.", metavar="FORMAT")
     ] = "lean-coffee",
-    start: Annotated[str | None, typer.Option("--start", help="Local start time, HH:MM.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Local start time, HH:MM.", metavar="HH:MM")
+    ] = None,
     slug: Annotated[
-        str | None, typer.Option("--slug", help="Name suffix, for a second event on the same date.")
+        str | None,
+        typer.Option("--slug", help="Name suffix, for a second event on the same date.", metavar="SLUG"),
     ] = None,
     repo_dir: RepoDir = None,
     sandbox: Sandbox = False,
@@ -209,9 +221,9 @@ def participants_status(
 @participants_app.command("add")
 def participants_add(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="GitHub login.")],
+    login: Annotated[str, typer.Argument(help="GitHub login.", metavar="LOGIN")],
     event: EventOption = None,
-    name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The person's name.", metavar="NAME")] = None,
     repo_dir: RepoDir = None,
     sandbox: Sandbox = False,
     verbose: Verbose = False,
@@ -231,7 +243,7 @@ def participants_add(
 @participants_app.command("cancel")
 def participants_cancel(
     ctx: typer.Context,
-    login: Annotated[str, typer.Argument(help="GitHub login.")],
+    login: Annotated[str, typer.Argument(help="GitHub login.", metavar="LOGIN")],
     event: EventOption = None,
     repo_dir: RepoDir = None,
     sandbox: Sandbox = False,
@@ -375,9 +387,11 @@ def sync(
 @app.command("import-readme")
 def import_readme(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A hand-written roundtable README.", dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help="A hand-written roundtable README.", dir_okay=False, metavar="FILE")
+    ],
     out: Annotated[
-        Path | None, typer.Option("--out", help="Folder for the event files; default events/.")
+        Path | None, typer.Option("--out", help="Folder for the event files; default events/.", metavar="DIR")
     ] = None,
     repo_dir: RepoDir = None,
     sandbox: Sandbox = False,
@@ -392,36 +406,26 @@ def import_readme(
 @app.command()
 def init(
     ctx: typer.Context,
-    dir: Annotated[Path, typer.Argument(help="The folder of the new roundtable repository.")],
-    name: Annotated[str | None, typer.Option("--name", help="The roundtable's name.")] = None,
+    dir: Annotated[Path, typer.Argument(help="The folder of the new roundtable repository.", metavar="DIR")],
+    name: Annotated[str | None, typer.Option("--name", help="The roundtable's name.", metavar="NAME")] = None,
     repository: Annotated[
-        str | None, typer.Option("--repository", help="owner/name of its GitHub repository.")
+        str | None,
+        typer.Option("--repository", help="owner/name of its GitHub repository.", metavar="OWNER/NAME"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty.")] = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
 ) -> None:
     """Scaffold a new roundtable repository."""
     from p2p.commands.init import init as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, directory=dir, name=name, repository=repository, force=force),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    _run(ctx, lambda ws: run(ws, directory=dir, name=name, repository=repository, force=force))
 
 
 @app.command()
-def demo(
-    ctx: typer.Context, repo_dir: RepoDir = None, sandbox: Sandbox = False, verbose: Verbose = False
-) -> None:
+def demo(ctx: typer.Context) -> None:
     """A guided, offline run of a whole event cycle in a temporary folder."""
     from p2p.commands.demo import demo as run
 
-    _run(ctx, run, repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
+    _run(ctx, run)
 
 
 def entry() -> None:

@@ -63,3 +63,18 @@ def test_nothing_to_do_exits_0_with_a_note(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["--repo-dir", str(root), "--sandbox", "takeaways", "collect", "last"])
     assert result.exit_code == 0, result.output
     assert "has ended yet, nothing to do" in result.output
+
+
+def test_an_unforeseen_os_error_is_one_line_and_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import p2p.commands.files
+
+    def check(ws: Workspace) -> int:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "events"))
+
+    monkeypatch.setattr(p2p.commands.files, "check", check)
+    result = CliRunner().invoke(app, ["--repo-dir", str(roundtable(tmp_path)), "check"])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {tmp_path / 'events'}: Permission denied\n"
+    assert "Traceback" not in result.output

@@ -123,6 +123,14 @@ def _run(
     except KeyboardInterrupt:
         workspace.err("interrupted: run the command again to finish; nothing is done twice")
         code = 130
+    except Exception as error:  # a bug: one line, the details with --verbose
+        if workspace.verbose:
+            raise
+        workspace.err(
+            f"error: unexpected {type(error).__name__}: {error} "
+            "(this is a bug in p2p; run again with --verbose to see where)"
+        )
+        code = 1
     finally:
         try:
             workspace.close()

@@ -78,3 +78,20 @@ def test_an_unforeseen_os_error_is_one_line_and_exit_1(
     assert result.exit_code == 1
     assert result.stderr == f"error: {tmp_path / 'events'}: Permission denied\n"
     assert "Traceback" not in result.output
+
+
+def test_a_bug_is_one_line_unless_verbose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import p2p.commands.files
+
+    def check(ws: Workspace) -> int:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(p2p.commands.files, "check", check)
+    root = str(roundtable(tmp_path))
+    result = CliRunner().invoke(app, ["--repo-dir", root, "check"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: unexpected KeyError: 'oops' (this is a bug in p2p; run again with --verbose to see where)\n"
+    )
+    verbose = CliRunner().invoke(app, ["--repo-dir", root, "check", "--verbose"])
+    assert isinstance(verbose.exception, KeyError)

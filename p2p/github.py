@@ -37,7 +37,7 @@ from p2p.models import (
     Reaction,
     TopicState,
 )
-from p2p.port import RequestCount
+from p2p.port import VALUES_PER_REQUEST, FieldValue, RequestCount
 
 DEFAULT_API_URL = "https://api.github.com"
 # GitHub's advice against secondary rate limits: requests that create content one at a time,
@@ -79,6 +79,20 @@ def pause(seconds: float) -> None:
 def document(name: str) -> str:
     """A GraphQL document of the package, `p2p/graphql/<name>.graphql`."""
     return resources.files("p2p").joinpath("graphql", f"{name}.graphql").read_text(encoding="utf-8")
+
+
+@cache
+def repeated(name: str, count: int) -> str:
+    """Document `name`, whose one aliased mutation `set0` takes the variable `$set0`, with that
+    mutation and its variable repeated `count` times (set0 ... set<count-1>), for one request."""
+    text = "\n".join(line for line in document(name).splitlines() if not line.lstrip().startswith("#"))
+    found = re.fullmatch(r"(?s)(\s*mutation \w+\()(.*?)(\)\s*\{)(.*)(\}\s*)", text)
+    if found is None or "set0" not in found[2] or "set0" not in found[4]:
+        raise ValueError(f"{name}.graphql: not one mutation aliased set0 with a variable $set0")
+    head, variable, middle, part, tail = found.groups()
+    variables = ", ".join(variable.strip().replace("set0", f"set{n}") for n in range(count))
+    parts = "".join(part.replace("set0", f"set{n}") for n in range(count))
+    return f"{head}{variables}{middle}{parts}{tail}"
 
 
 def find_token(env: Mapping[str, str], api_url: str) -> str:
@@ -433,8 +447,10 @@ class GitHubRepository:
         need: Need,
         mutation: bool = False,
         missing_ok: Sequence[str] = (),
+        text: str | None = None,
     ) -> Any:
-        """Run one document; GraphQL errors that arrive with HTTP 200 become GitHubErrors.
+        """Run one document (`text`, else `p2p/graphql/<name>.graphql`); GraphQL errors that arrive
+        with HTTP 200 become GitHubErrors.
 
         An error of type NOT_FOUND at a field named in `missing_ok` (the last name of its path: the
         item of a list counts as the list) leaves that part null.
@@ -444,7 +460,7 @@ class GitHubRepository:
             self._requester.graphql_url,
             action=action,
             need=need,
-            body={"query": document(name), "variables": dict(variables)},
+            body={"query": document(name) if text is None else text, "variables": dict(variables)},
             write=mutation,
         )
         if not isinstance(reply, dict):
@@ -804,32 +820,42 @@ class GitHubRepository:
         return self._item(node, {f.id: f for f in board.fields})
 
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
-        value_input: dict[str, Any]
-        if field.type == "number":
-            try:
-                value_input = {"number": float(value)}
-            except ValueError:
-                raise P2PError(
-                    f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
-                ) from None
-        elif field.type == "text":
-            value_input = {"text": str(value)}
-        elif field.type == "single_select":
-            option = field.option(str(value))
-            if option is None:
-                known = ", ".join(o.name for o in field.options) or "none"
-                raise P2PError(
-                    f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})"
-                )
-            value_input = {"singleSelectOptionId": option.id}
-        else:
-            raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
         self._graphql(
             "set_field",
-            {"projectId": board.id, "itemId": item.id, "fieldId": field.id, "value": value_input},
+            {
+                "projectId": board.id,
+                "itemId": item.id,
+                "fieldId": field.id,
+                "value": _value_input(board, field, value),
+            },
             action=f"set {field.name} of {_item_name(item)} on board #{board.number}",
             need="projects",
             mutation=True,
+        )
+
+    def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
+        if len(values) > VALUES_PER_REQUEST:
+            raise ValueError(f"at most {VALUES_PER_REQUEST} values in one request, not {len(values)}")
+        inputs = {
+            f"set{n}": {
+                "projectId": board.id,
+                "itemId": v.item.id,
+                "fieldId": v.field.id,
+                "value": _value_input(board, v.field, v.value),
+            }
+            for n, v in enumerate(values)
+        }
+        if not inputs:
+            return
+        # One document with one aliased mutation per value: GitHub makes each one in turn, and one
+        # that fails comes back as an error of its own while the others are made.
+        self._graphql(
+            "set_fields",
+            inputs,
+            action=f"set {_values_name(values)} on board #{board.number}",
+            need="projects",
+            mutation=True,
+            text=repeated("set_fields", len(values)),
         )
 
     def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:
@@ -1015,3 +1041,32 @@ def _rest_issue(data: Mapping[str, Any]) -> Issue:
 
 def _item_name(item: BoardItem) -> str:
     return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"
+
+
+def _values_name(values: Sequence[FieldValue]) -> str:
+    """What a set of values is about: "Status, Event of issue #5", "Votes of 20 items"."""
+    fields = ", ".join(dict.fromkeys(v.field.name for v in values))
+    items = list(dict.fromkeys(v.item.id for v in values))
+    return f"{fields} of {_item_name(values[0].item) if len(items) == 1 else f'{len(items)} items'}"
+
+
+def _value_input(board: Board, field: BoardField, value: str | float) -> dict[str, Any]:
+    """The ProjectV2FieldValue of one value, checked before anything is sent: exactly one of text,
+    number or singleSelectOptionId (an option's id, not its name: "Using the API to manage
+    Projects", GitHub Docs)."""
+    if field.type == "number":
+        try:
+            return {"number": float(value)}
+        except ValueError:
+            raise P2PError(
+                f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
+            ) from None
+    if field.type == "text":
+        return {"text": str(value)}
+    if field.type == "single_select":
+        option = field.option(str(value))
+        if option is None:
+            known = ", ".join(o.name for o in field.options) or "none"
+            raise P2PError(f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})")
+        return {"singleSelectOptionId": option.id}
+    raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")

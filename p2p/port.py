@@ -22,6 +22,22 @@ from p2p.models import (
     TopicState,
 )
 
+# How many field values one request sets. GitHub documents no cap on the mutations of one GraphQL
+# request; its secondary rate limit charges a request with mutations 5 points whatever it holds,
+# 2,000 points a minute for GraphQL ("Rate limits for the REST API", "Rate limits and query limits
+# for the GraphQL API", GitHub Docs). GitHub's own MCP server writes project field values 20 to a
+# request (github/github-mcp-server#2903): the same bound keeps a request small and quick.
+VALUES_PER_REQUEST = 20
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One value to write: a text, number or single-select (by option name) field of one item."""
+
+    item: BoardItem
+    field: BoardField
+    value: str | float
+
 
 @dataclass
 class RequestCount:
@@ -93,6 +109,15 @@ class Port(Protocol):
 
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
         """Set a text, number or single-select (by option name) field of one item."""
+        ...
+
+    def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
+        """Set up to VALUES_PER_REQUEST values, of one item or of several, in ONE request (none
+        when there is nothing to set); every value is checked before anything is sent.
+
+        GitHub runs the mutations of one request one after the other ("Mutation", GraphQL
+        specification §6.2.2), and one that fails is an error of its own: the others are made.
+        The adapter reports the failure; the next run sees what is missing and sets it."""
         ...
 
     def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:

@@ -39,7 +39,7 @@ from p2p.models import (
     TopicState,
     login_key,
 )
-from p2p.port import RequestCount
+from p2p.port import VALUES_PER_REQUEST, FieldValue, RequestCount
 
 FORMAT: Literal[1] = 1
 # The token's user: a GitHub App's bot (the adapter shows it as "p2p-bot"), which holds its
@@ -485,30 +485,55 @@ class Sandbox:
         return self._item(stored, item)
 
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
-        # What the adapter checks before it sends anything, as it checks it.
-        sent: str | float
+        sent = self._sent(board, field, value)
+        self._requests.writes += 1
+        action = f"set {field.name} of {_item_name(item)} on board #{board.number}"
+        self._write_value(self._board_record(board.id, action), item, field, sent, action)
+
+    def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
+        if len(values) > VALUES_PER_REQUEST:
+            raise ValueError(f"at most {VALUES_PER_REQUEST} values in one request, not {len(values)}")
+        sent = [self._sent(board, v.field, v.value) for v in values]
+        if not values:
+            return
+        self._requests.writes += 1  # one document, one aliased mutation per value
+        action = f"set {_values_name(values)} on board #{board.number}"
+        stored = self._board_record(board.id, action)
+        # GitHub makes the mutations one after the other; one that fails is an error of its own
+        # and the others are made all the same.
+        refused: list[GitHubError] = []
+        for value, one in zip(values, sent, strict=True):
+            try:
+                self._write_value(stored, value.item, value.field, one, action)
+            except GitHubError as error:
+                refused.append(error)
+        if refused:
+            raise refused[0]
+
+    def _sent(self, board: Board, field: BoardField, value: str | float) -> str | float:
+        """What the adapter sends for a value, checked as it checks it before sending anything."""
         if field.type == "number":
             try:
-                sent = float(value)
+                return float(value)
             except ValueError:
                 raise P2PError(
                     f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
                 ) from None
-        elif field.type == "text":
-            sent = str(value)
-        elif field.type == "single_select":
+        if field.type == "text":
+            return str(value)
+        if field.type == "single_select":
             option = field.option(str(value))
             if option is None:
                 known = ", ".join(o.name for o in field.options) or "none"
                 raise P2PError(
                     f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})"
                 )
-            sent = option.id
-        else:
-            raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
-        self._requests.writes += 1
-        action = f"set {field.name} of {_item_name(item)} on board #{board.number}"
-        stored = self._board_record(board.id, action)
+            return option.id
+        raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
+
+    def _write_value(
+        self, stored: _Board, item: BoardItem, field: BoardField, sent: str | float, action: str
+    ) -> None:
         target = self._item_record(stored, item.id, action)
         current = self._field_record(stored, field.id, action)
         if current.type != field.type:
@@ -952,3 +977,10 @@ class Sandbox:
 
 def _item_name(item: BoardItem) -> str:
     return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"
+
+
+def _values_name(values: Sequence[FieldValue]) -> str:
+    """What a set of values is about, as the adapter names it: "Status, Event of issue #5"."""
+    fields = ", ".join(dict.fromkeys(v.field.name for v in values))
+    items = list(dict.fromkeys(v.item.id for v in values))
+    return f"{fields} of {_item_name(values[0].item) if len(items) == 1 else f'{len(items)} items'}"

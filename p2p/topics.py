@@ -6,9 +6,30 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from p2p.board import EVENT, STATUS, AddToBoard, SetValue, printable, same_value, to_discuss, usable
-from p2p.models import Board, BoardField, Event, Issue, Roundtable, SeededTopic, TopicState, login_key
-from p2p.port import Port
+from p2p.board import (
+    EVENT,
+    STATUS,
+    TO_DISCUSS,
+    SetValue,
+    item_label,
+    printable,
+    same_value,
+    to_discuss,
+    usable,
+)
+from p2p.models import (
+    Board,
+    BoardField,
+    BoardItem,
+    Event,
+    Issue,
+    Roundtable,
+    SeededTopic,
+    TopicState,
+    login_key,
+)
+from p2p.plan import Action
+from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
 from p2p.seats import accepted_logins
 
 TOPIC_LABEL = "topic"
@@ -145,7 +166,80 @@ class OpenTopic:
     def apply(self, port: Port) -> None:
         issue = port.create_issue(self.title, self.body, self.labels)
         if self.board is not None:
-            AddToBoard(self.board, issue, self.status, self.event_field, self.event_id).apply(port)
+            PlaceTopic(self.board, issue, self.status, self.event_field, self.event_id).apply(port)
+
+
+def first_values(
+    board: Board, item: BoardItem, status: BoardField | None, event_field: BoardField | None, event_id: str
+) -> list[SetValue]:
+    """What a topic's card lacks: a Status when it has none (organizers move cards on from To
+    Discuss, and their column stays), and its Event."""
+    values = []
+    if status is not None and item.values.get(status.name) is None:
+        values.append(SetValue(board, item, status, to_discuss(status), "a new topic"))
+    if event_field is not None and not same_value(item.values.get(event_field.name), event_id):
+        values.append(SetValue(board, item, event_field, event_id, f"topic of {event_id}"))
+    return values
+
+
+@dataclass(frozen=True)
+class PlaceTopic:
+    """Put a topic on the board and give it its first values: the card, then its Status and Event
+    in one request."""
+
+    board: Board
+    issue: Issue
+    status: BoardField | None
+    event: BoardField | None
+    event_id: str
+
+    verb = "add to board"
+
+    @property
+    def subject(self) -> str:
+        return f"#{self.issue.number}"
+
+    @property
+    def reason(self) -> str:
+        values = []
+        if self.status is not None:
+            values.append(f"{STATUS} {TO_DISCUSS}")
+        if self.event is not None:
+            values.append(f"{EVENT} {self.event_id}")
+        return f"topic of {self.event_id}" + (f": {', '.join(values)}" if values else "")
+
+    def apply(self, port: Port) -> None:
+        item = port.add_item(self.board, self.issue)
+        # GitHub answers "already on the board" with the existing item and its values: only what
+        # it lacks is set.
+        lacking = first_values(self.board, item, self.status, self.event, self.event_id)
+        port.set_fields(self.board, [FieldValue(v.item, v.field, v.value) for v in lacking])
+
+
+@dataclass(frozen=True)
+class SetValues:
+    """Several values on the board, of one card or of several, written in one request."""
+
+    board: Board
+    values: tuple[SetValue, ...]
+
+    verb = "set fields"
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.values) <= VALUES_PER_REQUEST:
+            raise ValueError(f"one request sets 1 to {VALUES_PER_REQUEST} values, not {len(self.values)}")
+
+    @property
+    def subject(self) -> str:
+        cards = ", ".join(dict.fromkeys(item_label(v.item) for v in self.values))
+        return f"{cards} {', '.join(dict.fromkeys(printable(v.field.name) for v in self.values))}"
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(v.reason for v in self.values)
+
+    def apply(self, port: Port) -> None:
+        port.set_fields(self.board, [FieldValue(v.item, v.field, v.value) for v in self.values])
 
 
 @dataclass(frozen=True)
@@ -170,7 +264,29 @@ class LabelProposal:
         port.add_labels(self.number, [self.label])
 
 
-TopicAction = OpenTopic | LabelProposal | AddToBoard | SetValue
+TopicAction = OpenTopic | LabelProposal | PlaceTopic | SetValue | SetValues
+
+
+def batched(actions: Sequence[Action]) -> list[Action]:
+    """The plan as it is applied: the values it sets on a board go VALUES_PER_REQUEST to a request
+    (SetValues), where the first of them stood; every other action keeps its place. The printed
+    plan keeps a row per value."""
+    values: dict[str, list[SetValue]] = {}
+    for action in actions:
+        if isinstance(action, SetValue):
+            values.setdefault(action.board.id, []).append(action)
+    applied: list[Action] = []
+    for action in actions:
+        if not isinstance(action, SetValue):
+            applied.append(action)
+            continue
+        chosen = values[action.board.id]
+        if action is not chosen[0]:
+            continue  # in the request of the first value
+        for start in range(0, len(chosen), VALUES_PER_REQUEST):
+            part = tuple(chosen[start : start + VALUES_PER_REQUEST])
+            applied.append(part[0] if len(part) == 1 else SetValues(action.board, part))
+    return applied
 
 
 # --- the planner -----------------------------------------------------------------------
@@ -233,7 +349,8 @@ def plan_topics(
     2. open proposals (`topic`, no `event:` label) by an organizer or an accepted participant
        of the next event get that event's label (created when missing); others wait;
     3. every active topic of the event is on the board, with Status "To Discuss" when it has
-       no status yet (organizers move cards on) and Event set.
+       no status yet (organizers move cards on) and Event set: what one card lacks is set in
+       one request.
     """
     actions: list[TopicAction] = []
     status = usable(board, STATUS) if board is not None else None
@@ -263,10 +380,11 @@ def plan_topics(
         for issue in sorted(on_board, key=lambda i: i.number):
             item = board.item_for(issue.number)
             if item is None:
-                actions.append(AddToBoard(board, issue, status, event_field, event.id))
+                actions.append(PlaceTopic(board, issue, status, event_field, event.id))
                 continue
-            if status is not None and item.values.get(status.name) is None:
-                actions.append(SetValue(board, item, status, to_discuss(status), "a new topic"))
-            if event_field is not None and not same_value(item.values.get(event_field.name), event.id):
-                actions.append(SetValue(board, item, event_field, event.id, f"topic of {event.id}"))
+            lacking = first_values(board, item, status, event_field, event.id)
+            if len(lacking) == 1:
+                actions.append(lacking[0])
+            elif lacking:
+                actions.append(SetValues(board, tuple(lacking)))  # one request for the card's values
     return actions

@@ -18,7 +18,7 @@ import pytest
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
 from p2p.github import GitHubRepository
 from p2p.models import Board, Invitation, Issue, IssueState, StateReason
-from p2p.port import Port
+from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
 from p2p.sandbox import Sandbox
 from tests.fakegithub import LEAN_COFFEE_STATUS, FakeGitHub
 
@@ -528,6 +528,84 @@ def test_set_field_number_text_and_single_select(world: World) -> None:
     assert _board(world).items[0].values["Votes"] == 3
 
 
+def test_set_fields_sets_values_of_one_item_or_several_in_one_request(world: World) -> None:
+    board = _board(world)
+    first = world.port.add_item(board, world.port.create_issue("Hiring", "", ["topic"]))
+    second = world.port.add_item(board, world.port.create_issue("Vendors", "", ["topic"]))
+    votes = world.port.create_field(board, "Votes", "number")
+    event = world.port.create_field(board, "Event", "text")
+    status = board.field("Status")
+    assert status is not None
+    writes = world.port.requests.writes
+
+    world.port.set_fields(
+        board,
+        [
+            FieldValue(first, status, "To Discuss"),
+            FieldValue(first, event, EVENT),
+            FieldValue(second, votes, 3),
+        ],
+    )
+
+    assert world.port.requests.writes - writes == 1
+    assert [(i.issue, i.values) for i in _board(world).items] == [
+        (first.issue, {"Status": "To Discuss", "Event": EVENT}),
+        (second.issue, {"Votes": 3}),
+    ]
+
+
+def test_set_fields_takes_up_to_20_values_a_request(world: World) -> None:
+    board = _board(world)
+    votes = world.port.create_field(board, "Votes", "number")
+    items = [world.port.add_item(board, world.port.create_issue(f"Topic {n}", "", [])) for n in range(21)]
+    writes = world.port.requests.writes
+
+    world.port.set_fields(board, [])
+    with pytest.raises(ValueError, match="at most 20"):
+        world.port.set_fields(board, [FieldValue(item, votes, n) for n, item in enumerate(items)])
+    assert world.port.requests.writes == writes
+    world.port.set_fields(
+        board, [FieldValue(item, votes, n) for n, item in enumerate(items[:VALUES_PER_REQUEST])]
+    )
+
+    assert world.port.requests.writes - writes == 1
+    assert [i.values.get("Votes") for i in _board(world).items] == [*range(20), None]
+
+
+def test_set_fields_checks_every_value_before_asking(world: World) -> None:
+    board = _board(world)
+    item = world.port.add_item(board, world.port.create_issue("Hiring", "", ["topic"]))
+    event = world.port.create_field(board, "Event", "text")
+    status = board.field("Status")
+    assert status is not None
+    writes = world.port.requests.writes
+
+    with pytest.raises(P2PError, match="no option 'Done'"):
+        world.port.set_fields(board, [FieldValue(item, event, EVENT), FieldValue(item, status, "Done")])
+
+    assert world.port.requests.writes == writes
+    assert _board(world).items[0].values == {}
+
+
+def test_set_fields_with_one_value_refused_makes_the_others(world: World) -> None:
+    # GitHub runs the mutations of one request one after the other; one that fails is an error of
+    # its own. The run stops on it, and the next run finds the others made.
+    board = _board(world)
+    first = world.port.add_item(board, world.port.create_issue("Hiring", "", ["topic"]))
+    second = world.port.add_item(board, world.port.create_issue("Vendors", "", ["topic"]))
+    stranger = first.model_copy(update={"id": "PVTI_lADO0000000000"})
+    votes = world.port.create_field(board, "Votes", "number")
+    writes = world.port.requests.writes
+
+    with pytest.raises(GitHubError):
+        world.port.set_fields(
+            board, [FieldValue(first, votes, 1), FieldValue(stranger, votes, 2), FieldValue(second, votes, 3)]
+        )
+
+    assert world.port.requests.writes - writes == 1
+    assert [i.values for i in _board(world).items] == [{"Votes": 1}, {"Votes": 3}]
+
+
 def test_move_item_orders_the_board(world: World) -> None:
     board = _board(world)
     items = [
@@ -663,12 +741,15 @@ def test_each_write_is_one_request(world: World) -> None:
     item = world.port.add_item(board, issue)
     votes = world.port.create_field(board, "Votes", "number")
     world.port.set_field(board, item, votes, 1)
+    status = board.field("Status")
+    assert status is not None
+    world.port.set_fields(board, [FieldValue(item, votes, 2), FieldValue(item, status, "Discussed")])
     world.port.move_item(board, item, None)
     invitation = world.port.invite("dave", "triage")
     assert invitation is not None
     world.port.cancel_invitation(invitation.id)
 
-    assert requests.writes - before == 8
+    assert requests.writes - before == 9
 
 
 def test_long_lists_cost_one_request_per_100(world: World) -> None:

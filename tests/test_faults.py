@@ -142,6 +142,12 @@ def topics_synced(world: World) -> None:
     world.converge("topics", "sync")
 
 
+def a_card_of_another_event(world: World) -> None:
+    """After a sync, one card says another event: topics sync sets that one value again."""
+    topics_synced(world)
+    world.fake.add_board_item(1, world.fake.project(1).items[0].issue or 0, Event="2000-01-01")
+
+
 def board_as_github_makes_it(world: World) -> None:
     """A new board: Status with GitHub's default options, no Votes, no Event."""
     world.fake.add_project(1, fields={"Status": DEFAULT_STATUS}, title="Lean coffee")
@@ -169,7 +175,10 @@ WRITES = {
     "create issue": Write(nothing, ("topics", "sync"), "POST", r"/issues$"),
     "add label": Write(nothing, ("topics", "sync"), "POST", r"/issues/\d+/labels$"),
     "add board item": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "addProjectV2ItemById"),
-    "set field": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "updateProjectV2ItemFieldValue"),
+    "set field": Write(a_card_of_another_event, ("topics", "sync"), "POST", GRAPHQL, "SetField"),
+    # A new topic's Status and Event in one request; the first tally's Votes, 20 to a request.
+    "set fields": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "SetFields"),
+    "set votes": Write(topics_synced, ("votes", "tally"), "POST", GRAPHQL, "SetFields"),
     "move item": Write(topics_synced, ("votes", "tally"), "POST", GRAPHQL, "updateProjectV2ItemPosition"),
     "create field": Write(
         board_as_github_makes_it, ("board", "setup"), "POST", GRAPHQL, "createProjectV2Field"
@@ -186,6 +195,7 @@ PORT_WRITES = {
     "add_labels": "add label",
     "add_item": "add board item",
     "set_field": "set field",
+    "set_fields": "set fields",
     "move_item": "move item",
     "create_field": "create field",
     "set_options": "set options",
@@ -226,7 +236,7 @@ def test_every_kind_of_write_of_the_port_is_covered() -> None:
         if callable(member) and not name.startswith(("_", "read_"))
     }
     assert writes == set(PORT_WRITES)
-    assert set(PORT_WRITES.values()) == set(WRITES)
+    assert set(PORT_WRITES.values()) <= set(WRITES)
 
 
 # --- a dropped connection ---------------------------------------------------------------------

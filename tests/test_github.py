@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
-from p2p.github import GitHubRepository, document, find_token
+from p2p.github import GitHubRepository, document, find_token, repeated
 from p2p.models import FieldOption
+from p2p.port import FieldValue
 from tests.fakegithub import EPOCH, FakeGitHub
 
 REPOSITORY = "profiq/peer-to-peer"
@@ -428,6 +429,50 @@ def test_board_writes_add_set_move_and_create(gh: FakeGitHub, port: GitHubReposi
     assert gh.project(1).issues == [first.number, second.number]
 
 
+def test_set_fields_sends_one_document_of_aliased_mutations(gh: FakeGitHub, port: GitHubRepository) -> None:
+    gh.add_project(1)
+    board = port.read_board(1)
+    assert board is not None
+    first = port.add_item(board, port.create_issue("First", "", []))
+    second = port.add_item(board, port.create_issue("Second", "", []))
+    status, votes, event = (board.field(name) for name in ("Status", "Votes", "Event"))
+    assert status is not None and votes is not None and event is not None
+    gh.reset_counts()
+
+    port.set_fields(
+        board,
+        [
+            FieldValue(first, status, "To Discuss"),
+            FieldValue(first, event, EVENT),
+            FieldValue(second, votes, 4),
+        ],
+    )
+
+    assert gh.requests == [("POST", "/graphql")]
+    assert gh.operations == ["SetFields"]
+    assert (gh.writes, port.requests.writes) == (1, 5)  # two issues and two items before
+    assert [row.values for row in gh.project(1).items] == [
+        {"Status": "To Discuss", "Event": EVENT},
+        {"Votes": 4.0},
+    ]
+
+
+def test_a_502_after_github_made_the_values_is_not_retried(gh: FakeGitHub, port: GitHubRepository) -> None:
+    gh.add_project(1)
+    board = port.read_board(1)
+    assert board is not None
+    item = port.add_item(board, port.create_issue("First", "", []))
+    status, event = board.field("Status"), board.field("Event")
+    assert status is not None and event is not None
+    gh.fail_next("POST", "/graphql", 502, operation="SetFields")
+
+    with pytest.raises(GitHubError, match="may or may not have been made"):
+        port.set_fields(board, [FieldValue(item, status, "Discussing"), FieldValue(item, event, EVENT)])
+
+    assert gh.operations.count("SetFields") == 1
+    assert [row.values for row in gh.project(1).items] == [{"Status": "Discussing", "Event": EVENT}]
+
+
 def test_set_options_replaces_the_options_and_keeps_their_colours(
     gh: FakeGitHub, port: GitHubRepository
 ) -> None:
@@ -769,3 +814,5 @@ def test_the_graphql_documents_are_valid_against_githubs_schema() -> None:
     schema = graphql.build_schema(schema_file.read_text(), assume_valid_sdl=True, assume_valid=True)
     for path in sorted((Path(__file__).resolve().parent.parent / "p2p" / "graphql").glob("*.graphql")):
         assert graphql.validate(schema, graphql.parse(path.read_text())) == [], path.name
+    for count in (1, 2, 20):
+        assert graphql.validate(schema, graphql.parse(repeated("set_fields", count))) == [], count

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from p2p.board import AddToBoard, SetValue, printable
+from p2p.board import MoveItem, SetValue, printable
 from p2p.models import (
     Board,
     BoardField,
@@ -25,8 +25,11 @@ from p2p.sandbox import Sandbox
 from p2p.topics import (
     LabelProposal,
     OpenTopic,
+    PlaceTopic,
+    SetValues,
     TopicAction,
     active_topics,
+    batched,
     marker,
     plan_topics,
     seeded_issues,
@@ -111,6 +114,17 @@ def item(number: int, **values: str | float) -> BoardItem:
 
 def summary(actions: list[TopicAction]) -> list[tuple[str, str]]:
     return [(a.verb, a.subject) for a in actions]
+
+
+def values_set(actions: list[TopicAction]) -> list[tuple[str, str | float]]:
+    """The field values the plan sets, one after the other, whatever action carries them."""
+    out: list[tuple[str, str | float]] = []
+    for action in actions:
+        if isinstance(action, SetValues):
+            out += [(v.field.name, v.value) for v in action.values]
+        elif isinstance(action, SetValue):
+            out.append((action.field.name, action.value))
+    return out
 
 
 # --- seeded topics -------------------------------------------------------------------------
@@ -270,7 +284,7 @@ def test_every_active_topic_goes_on_the_board_with_status_and_event() -> None:
         ("add to board", "#7"),
     ]
     placed = actions[1]
-    assert isinstance(placed, AddToBoard)
+    assert isinstance(placed, PlaceTopic)
     assert placed.reason == f"topic of {E}: Status To Discuss, Event {E}"
 
 
@@ -291,8 +305,17 @@ def test_cards_on_the_board_get_only_what_they_lack(
     actions = plan_topics(
         roundtable(event(topics=())), event(topics=()), topics(issue(3)), board(item(3, **values)), E
     )
-    assert [(a.field.name, a.value) for a in actions if isinstance(a, SetValue)] == expected
-    assert len(actions) == len(expected)
+    assert values_set(actions) == expected
+    assert len(actions) == min(len(expected), 1)  # what one card lacks, in one request
+
+
+def test_a_card_that_lacks_both_values_gets_them_in_one_action() -> None:
+    (action,) = plan_topics(
+        roundtable(event(topics=())), event(topics=()), topics(issue(3)), board(item(3)), E
+    )
+    assert isinstance(action, SetValues)
+    assert (action.verb, action.subject) == ("set fields", "#3 Status, Event")
+    assert action.reason == f"empty -> To Discuss: a new topic; empty -> {E}: topic of {E}"
 
 
 def test_withdrawn_topics_are_left_off_the_board() -> None:
@@ -308,7 +331,7 @@ def test_a_board_without_the_fields_still_gets_the_card() -> None:
     actions = plan_topics(
         roundtable(event(topics=())), event(topics=()), topics(issue(3)), board(fields=()), E
     )
-    assert isinstance(actions[0], AddToBoard)
+    assert isinstance(actions[0], PlaceTopic)
     assert (actions[0].status, actions[0].event) == (None, None)
     assert actions[0].reason == f"topic of {E}"
 
@@ -322,7 +345,7 @@ def test_status_options_are_matched_regardless_of_case() -> None:
         board(item(3, Event=E), fields=(status,)),
         E,
     )
-    assert [(a.field.name, a.value) for a in actions if isinstance(a, SetValue)] == [("Status", "to discuss")]
+    assert values_set(actions) == [("Status", "to discuss")]
 
 
 def test_the_plan_prints() -> None:
@@ -342,7 +365,9 @@ def test_opening_a_seeded_topic_puts_it_on_the_board() -> None:
     current = sandbox.board
     assert current is not None
     (action,) = plan_topics(roundtable(), event(topics=("Hiring",)), topics(), current, E)
+    writes = sandbox.requests.writes
     action.apply(sandbox)
+    assert sandbox.requests.writes - writes == 3  # the issue, the card, then its Status and Event at once
     (opened,) = sandbox.issues
     assert (opened.title, opened.author, opened.labels) == ("Hiring", VIEWER, ("topic", f"event:{E}"))
     after = sandbox.board
@@ -360,10 +385,35 @@ def test_adding_a_card_already_on_the_board_keeps_its_status() -> None:
     status = start.field("Status")
     assert status is not None
     sandbox.set_field(start, existing, status, "Discussing")
-    AddToBoard(start, state, status, None, E).apply(sandbox)
+    writes = sandbox.requests.writes
+    PlaceTopic(start, state, status, None, E).apply(sandbox)
+    assert sandbox.requests.writes - writes == 1  # the card came back with its Status: nothing to set
     after = sandbox.board
     assert after is not None
     assert [(i.issue, i.values) for i in after.items] == [(number, {"Status": "Discussing"})]
+
+
+def test_values_go_20_to_a_request_where_the_first_stood() -> None:
+    votes = BoardField(id="F_votes", name="Votes", type="number")
+    start = board(*(item(n) for n in range(1, 44)), fields=(STATUS, EVENT_FIELD, votes))
+    other = start.model_copy(update={"id": "B2", "number": 2})
+    values = [SetValue(start, i, votes, 1.0, "rank") for i in start.items]
+    elsewhere = SetValue(other, item(99), votes, 2.0, "rank")
+    move = MoveItem(start, start.items[0], None, "rank 1")
+
+    applied = batched([move, *values[:30], elsewhere, *values[30:], move])
+
+    assert [type(a).__name__ for a in applied] == [
+        "MoveItem",
+        "SetValues",
+        "SetValues",
+        "SetValues",
+        "SetValue",  # the one value of the other board, in a request of its own
+        "MoveItem",
+    ]
+    assert [len(a.values) for a in applied if isinstance(a, SetValues)] == [20, 20, 3]
+    assert [v for a in applied if isinstance(a, SetValues) for v in a.values] == values
+    assert applied[4] is elsewhere
 
 
 @pytest.mark.parametrize(

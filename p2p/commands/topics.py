@@ -34,9 +34,9 @@ from p2p.models import (
     TopicState,
 )
 from p2p.plan import Action, apply_plan, format_plan, table
-from p2p.port import Port, RequestCount
+from p2p.port import FieldValue, Port, RequestCount
 from p2p.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
-from p2p.topics import active_topics, lacks_topic_label, plan_topics, waiting_proposals
+from p2p.topics import active_topics, batched, lacks_topic_label, plan_topics, waiting_proposals
 from p2p.votes import Tally, agenda_slots, plan_tally
 from p2p.votes import tally as count_votes
 from p2p.workspace import Workspace
@@ -154,7 +154,11 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
             ws.out("dry run: nothing changed")
         return 0
     report = None if as_json else ws.out
-    outcome = apply_plan(actions, ws.port(), report=report, progress=None if as_json else ws.progress)
+    # The Votes values go 20 to a request (the first tally writes one per topic); the plan above
+    # shows one row per value.
+    outcome = apply_plan(
+        batched(actions), ws.port(), report=report, progress=None if as_json else ws.progress
+    )
     if write_agenda:
         _edit_agenda(path, agenda)
         if report is not None:
@@ -442,6 +446,21 @@ class Recorder:
         def update(items: list[BoardItem]) -> list[BoardItem]:
             return [
                 i.model_copy(update={"values": {**i.values, field.name: stored}}) if i.id == item.id else i
+                for i in items
+            ]
+
+        self._items(board, update)
+
+    def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
+        self.port.set_fields(board, values)
+        stored: dict[str, dict[str, str | float]] = {}
+        for value in values:
+            number = float(value.value) if value.field.type == "number" else value.value
+            stored.setdefault(value.item.id, {})[value.field.name] = number
+
+        def update(items: list[BoardItem]) -> list[BoardItem]:
+            return [
+                i.model_copy(update={"values": {**i.values, **stored[i.id]}}) if i.id in stored else i
                 for i in items
             ]
 

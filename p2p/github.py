@@ -217,13 +217,15 @@ class GitHubRepository:
         params: Mapping[str, Any] | None = None,
         body: Any = None,
         write: bool | None = None,
+        done_if: Callable[[GithubException], bool] | None = None,
     ) -> tuple[Mapping[str, Any], Any]:
         """One request, counted; retried only where GitHub applied nothing or nothing changes.
 
         A rate-limit refusal is retried for every request (GitHub did not apply it). A 5xx or a
         dropped connection is retried only for reads: a write may have been applied, and sending
         it again could duplicate an issue or an invitation. The run fails instead, and the next
-        run observes what happened and finishes the work.
+        run observes what happened and finishes the work. A refusal `done_if` accepts means what
+        was asked for is there already: no error, and no answer.
         """
         is_write = verb != "GET" if write is None else write
         attempt, hops = 1, 0
@@ -236,6 +238,8 @@ class GitHubRepository:
             try:
                 headers, data, moved = self._exchange(verb, url, params, body, action=action)
             except GithubException as error:
+                if done_if is not None and done_if(error):
+                    return error.headers or {}, None
                 limited = _rate_limited(error) and not _invitation_limit(error, action)
                 wait = self._rate_limit_wait(error.headers or {}, attempt) if limited else None
                 if wait is not None and wait <= LONGEST_WAIT and attempt < ATTEMPTS:
@@ -790,6 +794,19 @@ class GitHubRepository:
     def add_labels(self, number: int, labels: Sequence[str]) -> None:
         self._label(number, labels)
 
+    def create_label(self, name: str, color: str, description: str) -> None:
+        # "Create a label" (REST API endpoints for labels, GitHub Docs): 201. A name the repository
+        # has, whatever its case, is refused with 422 and the error code already_exists ("Client
+        # errors", Getting started with the REST API): the label is there, which is all we want.
+        self._send(
+            "POST",
+            f"{self._base}/labels",
+            action=f"create label {name!r}",
+            need="issues",
+            body={"name": name, "color": color, "description": description},
+            done_if=_already_exists,
+        )
+
     def _label(self, number: int, labels: Sequence[str]) -> tuple[str, ...]:
         """Add labels to an issue; GitHub answers with every label the issue now has."""
         _, data = self._send(
@@ -961,6 +978,14 @@ def _invitation_limit(error: GithubException, action: str) -> bool:
     data = error.data if isinstance(error.data, dict) else {}
     text = json.dumps(data).lower()
     return "invitation" in text and ("24" in text or "limit" in text)
+
+
+def _already_exists(error: GithubException) -> bool:
+    """A 422 that says another resource has the same unique value (a label's name)."""
+    data = error.data if isinstance(error.data, dict) else {}
+    return error.status == 422 and any(
+        isinstance(e, dict) and e.get("code") == "already_exists" for e in data.get("errors") or []
+    )
 
 
 def _graphql_rate_limited(reply: Mapping[str, Any]) -> bool:

@@ -103,6 +103,11 @@ class Port(Protocol):
         """Add labels to an issue; labels that do not exist yet are created."""
         ...
 
+    def create_label(self, name: str, color: str, description: str) -> None:
+        """Create a label in the repository (`color`: six hex digits, no "#"). A label of that
+        name, whatever its case, that exists already is left as it is."""
+        ...
+
     def add_item(self, board: Board, issue: Issue) -> BoardItem:
         """Put the issue on the board; if it is already there, that item is returned."""
         ...

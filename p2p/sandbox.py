@@ -470,6 +470,13 @@ class Sandbox:
         issue = self._issue_numbered(number, action=f"label issue #{number}")
         self._label(issue, labels)
 
+    def create_label(self, name: str, color: str, description: str) -> None:
+        self._requests.writes += 1
+        if not name:
+            raise self._refused("create label ''", "name is missing")
+        # Only the name is kept: colour and description show nowhere the toolkit reads.
+        self.add_label(name)  # a name the repository has, whatever its case: GitHub's 422 already_exists
+
     def add_item(self, board: Board, issue: Issue) -> BoardItem:
         self._requests.writes += 1
         action = f"put issue #{issue.number} on board #{board.number}"

@@ -33,6 +33,8 @@ from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
 from p2p.seats import accepted_logins
 
 TOPIC_LABEL = "topic"
+TOPIC_COLOR = "0e8a16"
+TOPIC_DESCRIPTION = "A topic for the roundtable's lean coffee: vote for it with a thumbs-up"
 EVENT_PREFIX = "event:"
 _MARKER = re.compile(r"<!-- p2p:topic (?P<event>\S+) (?P<n>[1-9][0-9]*) -->")
 
@@ -243,6 +245,32 @@ class SetValues:
 
 
 @dataclass(frozen=True)
+class CreateLabel:
+    """Create the `topic` label the issue form applies.
+
+    GitHub's issue form adds only labels that exist ("If a label does not already exist in the
+    repository, it will not be automatically added to the issue", Syntax for issue forms):
+    without it, proposals opened with the form carry no label and never become topics."""
+
+    name: str = TOPIC_LABEL
+    color: str = TOPIC_COLOR
+    description: str = TOPIC_DESCRIPTION
+
+    verb = "create label"
+
+    @property
+    def subject(self) -> str:
+        return self.name
+
+    @property
+    def reason(self) -> str:
+        return "the repository has none, and the topic form applies only labels that exist"
+
+    def apply(self, port: Port) -> None:
+        port.create_label(self.name, self.color, self.description)
+
+
+@dataclass(frozen=True)
 class LabelProposal:
     number: int
     label: str
@@ -264,7 +292,7 @@ class LabelProposal:
         port.add_labels(self.number, [self.label])
 
 
-TopicAction = OpenTopic | LabelProposal | PlaceTopic | SetValue | SetValues
+TopicAction = CreateLabel | OpenTopic | LabelProposal | PlaceTopic | SetValue | SetValues
 
 
 def batched(actions: Sequence[Action]) -> list[Action]:
@@ -323,19 +351,6 @@ def waiting_proposals(
     return waiting
 
 
-def lacks_topic_label(topics: TopicState, actions: Sequence[TopicAction]) -> bool:
-    """Whether the repository has no `topic` label and this plan creates none.
-
-    GitHub's issue form adds only labels that exist ("If a label does not already exist in the
-    repository, it will not be automatically added to the issue", Syntax for issue forms):
-    until `topic` does, proposals opened with the form carry no label and never become topics.
-    Opening a seeded topic creates the label.
-    """
-    if any(label.casefold() == TOPIC_LABEL for label in topics.labels):
-        return False
-    return not any(isinstance(action, OpenTopic) for action in actions)
-
-
 def plan_topics(
     roundtable: Roundtable,
     event: Event,
@@ -345,6 +360,7 @@ def plan_topics(
 ) -> list[TopicAction]:
     """Everything `topics sync` does for one event, as a plan.
 
+    0. the repository gets the `topic` label when it has none (`topics.labels` tells);
     1. each seeded topic without its issue gets one, labelled `topic` and the event;
     2. open proposals (`topic`, no `event:` label) by an organizer or an accepted participant
        of the next event get that event's label (created when missing); others wait;
@@ -355,6 +371,8 @@ def plan_topics(
     actions: list[TopicAction] = []
     status = usable(board, STATUS) if board is not None else None
     event_field = usable(board, EVENT) if board is not None else None
+    if not any(label.casefold() == TOPIC_LABEL for label in topics.labels):
+        actions.append(CreateLabel())
 
     seeded = seeded_issues(event, topics)
     for n, topic in enumerate(event.topics, start=1):

@@ -14,11 +14,11 @@ spacing) are instant and recorded in `waits`.
         assert gh.writes == 0
 
 Seeding: add_user, add_collaborator, remove_collaborator, add_invitation, accept_invitation,
-add_label, add_issue, delete_issue, close_issue, reopen_issue, add_reaction, remove_reaction, add_comment,
-edit_comment, delete_comment, add_project, add_board_item, add_foreign_item, advance (the
-clock, `now`), invitation_limit (50), rename (the repository; its old name redirects),
-viewer_can_push (False: labels sent with a new issue are dropped, as GitHub drops them),
-invitations_say_expired (False: invitations leave out the optional `expired`).
+add_label, delete_label, add_issue, delete_issue, close_issue, reopen_issue, add_reaction,
+remove_reaction, add_comment, edit_comment, delete_comment, add_project, add_board_item,
+add_foreign_item, advance (the clock, `now`), invitation_limit (50), rename (the repository;
+its old name redirects), viewer_can_push (False: labels sent with a new issue are dropped, as
+GitHub drops them), invitations_say_expired (False: invitations leave out the optional `expired`).
 Inspection: collaborators (login -> role; the token's own user is listed, as an admin, as
 GitHub lists it; a "[bot]" viewer is not), invitations, invitation_for, issues, labels,
 comments, project(number) (a BoardView), requests [(method, path)], operations (GraphQL
@@ -524,6 +524,13 @@ class FakeGitHub:
         if key not in self._labels:
             self._labels[key] = Label(next(self._ids), name, color, description)
         return self._labels[key]
+
+    def delete_label(self, name: str) -> None:
+        """An admin deletes a label: it goes from every issue that had it ("Deleting a label",
+        Managing labels, GitHub Docs)."""
+        label = self._labels.pop(name.casefold())
+        for issue in self._issues.values():
+            issue.labels = [n for n in issue.labels if n != label.name]
 
     def add_issue(
         self,

@@ -426,6 +426,30 @@ def test_add_labels_to_a_missing_issue_is_refused(world: World) -> None:
     assert refused.value.status == 404
 
 
+def test_create_label_creates_it_once(world: World) -> None:
+    writes = world.port.requests.writes
+
+    world.port.create_label("topic", "0e8a16", "A lean-coffee topic")
+    world.port.create_label("Topic", "0e8a16", "A lean-coffee topic")  # GitHub: 422 already_exists
+
+    assert world.port.requests.writes - writes == 2
+    assert world.port.read_topics(EVENT).labels == ("topic",)
+
+
+def test_create_label_leaves_a_label_of_that_name_as_it_is(world: World) -> None:
+    world.add_issue("On-call", labels=["Topic"], author="alice")
+
+    world.port.create_label("topic", "0e8a16", "A lean-coffee topic")
+
+    assert world.port.read_topics(EVENT).labels == ("Topic",)
+
+
+def test_create_label_without_a_name_is_refused(world: World) -> None:
+    with pytest.raises(GitHubError) as refused:
+        world.port.create_label("", "0e8a16", "")
+    assert refused.value.status == 422
+
+
 # --- comments ----------------------------------------------------------------------------
 
 
@@ -745,11 +769,12 @@ def test_each_write_is_one_request(world: World) -> None:
     assert status is not None
     world.port.set_fields(board, [FieldValue(item, votes, 2), FieldValue(item, status, "Discussed")])
     world.port.move_item(board, item, None)
+    world.port.create_label("topic", "0e8a16", "")
     invitation = world.port.invite("dave", "triage")
     assert invitation is not None
     world.port.cancel_invitation(invitation.id)
 
-    assert requests.writes - before == 9
+    assert requests.writes - before == 10
 
 
 def test_long_lists_cost_one_request_per_100(world: World) -> None:

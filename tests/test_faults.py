@@ -148,6 +148,11 @@ def a_card_of_another_event(world: World) -> None:
     world.fake.add_board_item(1, world.fake.project(1).items[0].issue or 0, Event="2000-01-01")
 
 
+def topic_label_deleted(world: World) -> None:
+    """Someone deleted the `topic` label (and so took it off every proposal)."""
+    world.fake.delete_label("topic")
+
+
 def board_as_github_makes_it(world: World) -> None:
     """A new board: Status with GitHub's default options, no Votes, no Event."""
     world.fake.add_project(1, fields={"Status": DEFAULT_STATUS}, title="Lean coffee")
@@ -174,6 +179,7 @@ WRITES = {
     ),
     "create issue": Write(nothing, ("topics", "sync"), "POST", r"/issues$"),
     "add label": Write(nothing, ("topics", "sync"), "POST", r"/issues/\d+/labels$"),
+    "create label": Write(topic_label_deleted, ("topics", "sync"), "POST", r"/labels$"),
     "add board item": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "addProjectV2ItemById"),
     "set field": Write(a_card_of_another_event, ("topics", "sync"), "POST", GRAPHQL, "SetField"),
     # A new topic's Status and Event in one request; the first tally's Votes, 20 to a request.
@@ -193,6 +199,7 @@ PORT_WRITES = {
     "remove_collaborator": "remove collaborator",
     "create_issue": "create issue",
     "add_labels": "add label",
+    "create_label": "create label",
     "add_item": "add board item",
     "set_field": "set field",
     "set_fields": "set fields",

@@ -357,6 +357,18 @@ def test_create_issue_and_add_labels_create_missing_labels(gh: FakeGitHub, port:
     assert {"topic", LABEL, "event:2026-04-01"} <= set(gh.labels)
 
 
+def test_create_label_sends_its_colour_and_description_and_takes_an_existing_one_as_done(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    port.create_label("topic", "0e8a16", "A lean-coffee topic")
+    port.create_label("TOPIC", "ffffff", "another")
+
+    assert gh.requests == [("POST", "/repos/profiq/peer-to-peer/labels")] * 2
+    label = gh.add_label("topic")  # the fake's existing label
+    assert (label.name, label.color, label.description) == ("topic", "0e8a16", "A lean-coffee topic")
+    assert (port.requests.reads, port.requests.writes) == (0, 2)
+
+
 def test_a_renamed_repository_is_reached_through_githubs_redirects(
     gh: FakeGitHub, port: GitHubRepository
 ) -> None:

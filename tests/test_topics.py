@@ -23,6 +23,7 @@ from p2p.models import (
 from p2p.plan import format_plan
 from p2p.sandbox import Sandbox
 from p2p.topics import (
+    CreateLabel,
     LabelProposal,
     OpenTopic,
     PlaceTopic,
@@ -91,7 +92,7 @@ def seeded(number: int, n: int, title: str, *, author: str = VIEWER, event_id: s
     )
 
 
-def topics(*issues: Issue, labels: tuple[str, ...] = ()) -> TopicState:
+def topics(*issues: Issue, labels: tuple[str, ...] = ("topic",)) -> TopicState:
     return TopicState(viewer=VIEWER, event_id=E, issues=issues, labels=labels)
 
 
@@ -195,6 +196,34 @@ def test_the_body_keeps_the_description_but_no_html_comment() -> None:
     assert body.startswith("What worked?")
     assert body.count("<!--") == 1
     assert body.rstrip().endswith(marker(E, 1))
+
+
+# --- the topic label ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("labels", "created"),
+    [
+        pytest.param(("bug",), True, id="the repository lacks it"),
+        pytest.param((), True, id="the repository has no label at all"),
+        pytest.param(("Topic",), False, id="it exists, whatever its case"),
+    ],
+)
+def test_the_topic_label_is_created_when_the_repository_lacks_it(
+    labels: tuple[str, ...], created: bool
+) -> None:
+    actions = plan_topics(roundtable(event(topics=())), event(topics=()), topics(labels=labels), None, E)
+    assert summary(actions) == ([("create label", "topic")] if created else [])
+
+
+def test_the_topic_label_comes_before_the_seeded_issues_and_says_why() -> None:
+    actions = plan_topics(roundtable(), event(), topics(labels=()), None, E)
+    assert summary(actions)[:2] == [("create label", "topic"), ("open issue", "topic 1: Hiring")]
+    label = actions[0]
+    assert isinstance(label, CreateLabel)
+    assert (label.name, label.color) == ("topic", "0e8a16")
+    assert len(label.description) <= 100  # GitHub's limit for a label's description
+    assert "topic form applies only labels that exist" in label.reason
 
 
 # --- proposals -------------------------------------------------------------------------------

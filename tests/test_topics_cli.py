@@ -505,24 +505,31 @@ def test_votes_tally_json_shows_no_control_character_raw(roundtable: Roundtable)
     assert "👩" in listing.stdout  # the rest stays readable
 
 
-def test_topics_sync_warns_while_the_repository_lacks_the_topic_label(roundtable: Roundtable) -> None:
+def test_topics_sync_creates_the_topic_label_the_issue_form_needs(roundtable: Roundtable) -> None:
     # GitHub's issue form adds only labels that exist: until `topic` does, proposals opened
     # with the form carry no label and never become topics.
     without_seeds = re.sub(r"topics:\n(  - .*\n|    .*\n)*", "", EVENT)
     roundtable.event_file.write_text(without_seeds, encoding="utf-8")
-    lacking = roundtable.run("topics", "sync")
-    assert lacking.code == 0, lacking.stderr
-    assert "warning: the repository has no `topic` label" in lacking.stderr
+    assert "topic" not in roundtable.world.labels()
+
+    first = roundtable.converges("topics", "sync")
+
+    assert re.search(r"^create label +topic +the repository has none", first.stdout, re.MULTILINE)
+    assert "done: create label topic" in first.stdout
+    assert first.writes == 1
+    assert roundtable.world.labels() == ["topic"]
+    assert "warning" not in first.stderr
+
+
+def test_topics_sync_leaves_a_topic_label_of_another_case_alone(roundtable: Roundtable) -> None:
+    without_seeds = re.sub(r"topics:\n(  - .*\n|    .*\n)*", "", EVENT)
+    roundtable.event_file.write_text(without_seeds, encoding="utf-8")
     roundtable.world.add_issue("On-call", labels=["Topic"], author="alice")
-    labelled = roundtable.run("topics", "sync")
-    assert labelled.code == 0, labelled.stderr
-    assert "`topic` label" not in labelled.stderr
 
-
-def test_topics_sync_that_opens_a_seeded_topic_creates_the_topic_label(roundtable: Roundtable) -> None:
     planned = roundtable.run("topics", "sync", "--dry-run")
-    assert "open issue" in planned.stdout
-    assert "`topic` label" not in planned.stderr
+
+    assert "create label" not in planned.stdout
+    assert roundtable.world.labels() == ["Topic"]
 
 
 def test_votes_tally_json_keeps_its_documented_shape(roundtable: Roundtable) -> None:

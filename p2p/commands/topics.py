@@ -36,7 +36,7 @@ from p2p.models import (
 from p2p.plan import Action, apply_plan, format_plan, table
 from p2p.port import FieldValue, Port, RequestCount
 from p2p.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
-from p2p.topics import active_topics, batched, lacks_topic_label, plan_topics, waiting_proposals
+from p2p.topics import active_topics, batched, plan_topics, waiting_proposals
 from p2p.votes import Tally, agenda_slots, plan_tally
 from p2p.votes import tally as count_votes
 from p2p.workspace import Workspace
@@ -114,12 +114,6 @@ def sync_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool)
     )
     for issue, why in waiting_proposals(roundtable, topics, next_id):
         ws.out(f"waiting: #{issue.number} {printable(issue.title, width=40)}: {why}")
-    if lacks_topic_label(topics, actions):
-        ws.err(
-            "warning: the repository has no `topic` label: the topic form adds only labels that "
-            "exist, so proposals opened with it get none and p2p never sees them; create the label "
-            "`topic` on GitHub (Issues, Labels, New label) or seed a topic in the event file"
-        )
     _board_hint(ws, board)
     recorder = Recorder(ws.port(), snapshot)
     _act(
@@ -433,6 +427,15 @@ class Recorder:
             ]
 
         self._issues(label, labels)
+
+    def create_label(self, name: str, color: str, description: str) -> None:
+        self.port.create_label(name, color, description)
+        topics = self.snapshot.topics
+        if topics is not None:
+            labels = _merged(topics.labels, [name])
+            self.snapshot = self.snapshot.model_copy(
+                update={"topics": topics.model_copy(update={"labels": labels})}
+            )
 
     def add_item(self, board: Board, issue: Issue) -> BoardItem:
         item = self.port.add_item(board, issue)

@@ -523,7 +523,7 @@ class GitHubRepository:
         label = f"event:{event_id}"
         variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "eventLabel": label}
         action = f"read the topics of {event_id}"
-        viewer = ""
+        viewer, viewer_is_bot = "", False
         labels: list[str] = []
         event: list[Mapping[str, Any]] = []
         proposals: list[Mapping[str, Any]] = []
@@ -533,7 +533,8 @@ class GitHubRepository:
         while pending:
             flags = {flag: part in pending for flag, part in parts.items()}
             data = self._graphql("topics", {**variables, **flags}, action=action, need="issues")
-            viewer = viewer or (_login(data.get("viewer")) or "")
+            if not viewer:
+                viewer, viewer_is_bot = _login(data.get("viewer")) or "", _is_bot(data.get("viewer"))
             repository = data.get("repository") or {}
             for part in list(pending):
                 page = repository.get(part) or {}
@@ -559,6 +560,7 @@ class GitHubRepository:
                 chosen[issue.number] = issue
         return TopicState(
             viewer=viewer,
+            viewer_is_bot=viewer_is_bot,
             event_id=event_id,
             issues=tuple(chosen[number] for number in sorted(chosen)),
             labels=tuple(labels),
@@ -601,6 +603,7 @@ class GitHubRepository:
             state="closed" if node.get("state") == "CLOSED" else "open",
             state_reason=str(reason).lower() if reason else None,
             author=_login(node.get("author")),
+            author_is_bot=_is_bot(node.get("author")),
             labels=tuple(labels),
             reactions=tuple(
                 Reaction(
@@ -1014,6 +1017,19 @@ def _login(actor: Mapping[str, Any] | None) -> str | None:
     return str(actor["login"]).removesuffix("[bot]")
 
 
+def _is_bot(actor: Mapping[str, Any] | None) -> bool:
+    """Whether an actor is a GitHub App's bot, which `_login` shows without "[bot]".
+
+    GraphQL says so in `__typename` ("Bot") and REST in `type`; the viewer is typed `User` in
+    GitHub's GraphQL schema whatever the token, and an App's token shows as "name[bot]" there: a
+    person's login cannot hold brackets.
+    """
+    if not actor:
+        return False
+    login = str(actor.get("login") or "")
+    return actor.get("__typename") == "Bot" or actor.get("type") == "Bot" or login.endswith("[bot]")
+
+
 def _thumbs_up(node: Mapping[str, Any]) -> Mapping[str, Any] | None:
     for group in node.get("reactionGroups") or []:
         if group and group.get("content") == "THUMBS_UP":
@@ -1059,6 +1075,7 @@ def _rest_issue(data: Mapping[str, Any]) -> Issue:
         state="closed" if data.get("state") == "closed" else "open",
         state_reason=reason,
         author=_login(data.get("user")),
+        author_is_bot=_is_bot(data.get("user")),
         labels=tuple(str(label["name"]) for label in data.get("labels") or []),
         url=str(data.get("html_url") or ""),
     )

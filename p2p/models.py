@@ -254,6 +254,7 @@ class Issue(Model):
     state: IssueState = "open"
     state_reason: StateReason | None = None
     author: str | None = None
+    author_is_bot: bool = False  # a GitHub App's bot, shown without "[bot]" as `author`
     labels: tuple[str, ...] = ()
     reactions: tuple[Reaction, ...] = ()  # 👍 only
     url: str = ""
@@ -277,6 +278,7 @@ class TopicState(Model):
 
     viewer: str
     event_id: str
+    viewer_is_bot: bool = False  # the token is a GitHub App's: `viewer` is its bot, without "[bot]"
     issues: tuple[Issue, ...] = ()
     labels: tuple[str, ...] = ()  # labels that exist in the repository, when known
 

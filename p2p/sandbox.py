@@ -378,6 +378,9 @@ class Sandbox:
         self._known.update(chosen)
         return TopicState(
             viewer=self.viewer,
+            # GitHub's GraphQL viewer of an App's token is a User named "name[bot]" (the adapter
+            # goes by the suffix, as here).
+            viewer_is_bot=self._state.viewer.endswith("[bot]"),
             event_id=event_id,
             issues=tuple(self._issue(chosen[number]) for number in sorted(chosen)),
             labels=tuple(self._state.labels),
@@ -896,6 +899,7 @@ class Sandbox:
             state=issue.state,
             state_reason=issue.state_reason,
             author=_shown(issue.author),
+            author_is_bot=self._is_bot(issue.author),
             labels=tuple(issue.labels),
             reactions=tuple(
                 Reaction(login=_shown(r.login), is_bot=self._is_bot(r.login), created_at=r.created_at)

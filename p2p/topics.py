@@ -83,6 +83,17 @@ def may_speak(roundtable: Roundtable, event: Event, login: str | None) -> bool:
     return login_key(login) in accepted_logins(event.participants, roundtable.capacity(event))
 
 
+def is_own(issue: Issue, topics: TopicState) -> bool:
+    """Whether the token's own user opened the issue: the same login, and a bot exactly when the
+    token is a GitHub App's. Logins are shown without "[bot]", and a person may take the login an
+    App's bot has ("name" beside "name[bot]"): the login alone would let them pass for the App."""
+    return (
+        issue.author is not None
+        and login_key(issue.author) == login_key(topics.viewer)
+        and issue.author_is_bot == topics.viewer_is_bot
+    )
+
+
 def seeded_issues(event: Event, topics: TopicState) -> dict[int, Issue]:
     """Which issue is each seeded topic's (1-based), among the issues the toolkit opened.
 
@@ -93,7 +104,7 @@ def seeded_issues(event: Event, topics: TopicState) -> dict[int, Issue]:
     """
     own = []
     for issue in sorted(topics.issues, key=lambda i: i.number):
-        if issue.author is None or login_key(issue.author) != login_key(topics.viewer):
+        if not is_own(issue, topics):
             continue
         for found in _MARKER.finditer(issue.body):
             if found["event"] == event.id:

@@ -402,6 +402,33 @@ def test_create_issue_is_authored_by_the_viewer_and_creates_its_labels(world: Wo
     assert {"bug", "topic", f"event:{EVENT}"} <= set(world.port.read_topics(EVENT).labels)
 
 
+def test_the_toolkits_issues_are_told_from_a_person_named_like_its_bot(world: World) -> None:
+    # The token is the App's: its bot is "p2p-bot[bot]", shown as "p2p-bot", the login a person
+    # may hold.
+    impostor = world.add_issue("Hiring", labels=["topic", f"event:{EVENT}"], author="p2p-bot")
+    own = world.port.create_issue("Vendors", "", ["topic", f"event:{EVENT}"])
+
+    topics = world.port.read_topics(EVENT)
+
+    assert (topics.viewer, topics.viewer_is_bot) == ("p2p-bot", True)
+    assert (own.author, own.author_is_bot) == ("p2p-bot", True)
+    by_number = {i.number: i for i in topics.issues}
+    assert (by_number[own.number].author, by_number[own.number].author_is_bot) == ("p2p-bot", True)
+    assert (by_number[impostor].author, by_number[impostor].author_is_bot) == ("p2p-bot", False)
+
+
+def test_a_persons_issues_are_told_from_an_apps_bot_of_the_same_login(person_token: World) -> None:
+    bot = person_token.add_issue("Hiring", labels=["topic", f"event:{EVENT}"], author="olga[bot]")
+    own = person_token.port.create_issue("Vendors", "", ["topic", f"event:{EVENT}"])
+
+    topics = person_token.port.read_topics(EVENT)
+
+    assert (topics.viewer, topics.viewer_is_bot) == ("olga", False)
+    by_number = {i.number: i for i in topics.issues}
+    assert (own.author_is_bot, by_number[own.number].author_is_bot) == (False, False)
+    assert (by_number[bot].author, by_number[bot].author_is_bot) == ("olga", True)
+
+
 def test_issue_numbers_only_grow(world: World) -> None:
     first = world.port.create_issue("One", "", []).number
     second = world.add_issue("Two")

@@ -154,6 +154,8 @@ def test_the_issues_of_an_app_token_are_authored_by_the_viewer() -> None:
         created = port.create_issue("Hiring", "", ["topic", LABEL])
         topics = port.read_topics(EVENT)
     assert created.author == topics.viewer == topics.issues[0].author == "p2p-app"
+    # GraphQL types the viewer a User even for an App's token; its "[bot]" tells.
+    assert created.author_is_bot and topics.viewer_is_bot and topics.issues[0].author_is_bot
 
 
 def test_reading_100_topics_with_their_votes_takes_one_graphql_request(

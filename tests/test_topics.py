@@ -86,14 +86,16 @@ def issue(
     )
 
 
-def seeded(number: int, n: int, title: str, *, author: str = VIEWER, event_id: str = E) -> Issue:
-    return issue(
-        number, title, author=author, body=f"text\n\n{marker(event_id, n)}\n", labels=("topic", f"event:{E}")
-    )
+def seeded(
+    number: int, n: int, title: str, *, author: str = VIEWER, event_id: str = E, author_is_bot: bool = False
+) -> Issue:
+    body = f"text\n\n{marker(event_id, n)}\n"
+    made = issue(number, title, author=author, body=body, labels=("topic", f"event:{E}"))
+    return made.model_copy(update={"author_is_bot": author_is_bot})
 
 
-def topics(*issues: Issue, labels: tuple[str, ...] = ("topic",)) -> TopicState:
-    return TopicState(viewer=VIEWER, event_id=E, issues=issues, labels=labels)
+def topics(*issues: Issue, labels: tuple[str, ...] = ("topic",), viewer_is_bot: bool = False) -> TopicState:
+    return TopicState(viewer=VIEWER, viewer_is_bot=viewer_is_bot, event_id=E, issues=issues, labels=labels)
 
 
 STATUS = BoardField(
@@ -170,6 +172,27 @@ def test_only_the_toolkits_own_marker_counts(forged: Issue, why: str) -> None:
     actions = plan_topics(roundtable(), event(topics=("Hiring",)), topics(forged), None, E)
     assert summary(actions) == [("open issue", "topic 1: Hiring")], why
     assert seeded_issues(event(topics=("Hiring",)), topics(forged)) == {}
+
+
+@pytest.mark.parametrize(
+    ("viewer_is_bot", "author_is_bot", "own"),
+    [
+        pytest.param(True, True, True, id="an App's token: its bot's issue"),
+        pytest.param(True, False, False, id="an App's token: a person who took the bot's login"),
+        pytest.param(False, False, True, id="a person's token: their issue"),
+        pytest.param(False, True, False, id="a person's token: an App's bot of the same login"),
+    ],
+)
+def test_the_toolkits_own_issue_has_the_viewers_login_and_kind(
+    viewer_is_bot: bool, author_is_bot: bool, own: bool
+) -> None:
+    # Logins show without "[bot]": a person named like the App ("p2p-bot" beside "p2p-bot[bot]")
+    # has the same login, and must not pass for the toolkit.
+    found = seeded(5, 1, "Hiring", author_is_bot=author_is_bot)
+    state = topics(found, viewer_is_bot=viewer_is_bot)
+    actions = plan_topics(roundtable(), event(topics=("Hiring",)), state, None, E)
+    assert summary(actions) == ([] if own else [("open issue", "topic 1: Hiring")])
+    assert seeded_issues(event(topics=("Hiring",)), state) == ({1: found} if own else {})
 
 
 def test_the_viewer_compares_regardless_of_case() -> None:

@@ -4,6 +4,7 @@ each second run writes nothing, and --dry-run writes nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -293,6 +294,33 @@ def test_topics_sync(roundtable: Roundtable) -> None:
     assert sorted(n for n in on_board if n is not None) == sorted([mine, forged, *opened])
     assert not_a_topic not in on_board
     assert all(values == {"Status": "To Discuss", "Event": E} for values in on_board.values())
+
+
+@pytest.mark.parametrize("kind", ["sandbox", "fake"])
+def test_a_person_named_like_the_apps_bot_cannot_stand_in_for_a_seeded_topic(
+    kind: str, tmp_path: Path
+) -> None:
+    # The token is a GitHub App's ("p2p-bot[bot]", shown as "p2p-bot"); someone registered the
+    # login "p2p-bot" and pasted the first seeded topic's marker into an issue of theirs.
+    (tmp_path / "events").mkdir()
+    (tmp_path / "p2p.yaml").write_text(SETTINGS, encoding="utf-8")
+    (tmp_path / "events" / f"{E}.yaml").write_text(EVENT, encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        world: SandboxWorld | FakeWorld
+        if kind == "sandbox":
+            world = SandboxWorld(tmp_path)  # a sandbox's token is an App's
+        else:
+            world = FakeWorld(stack.enter_context(FakeGitHub(REPOSITORY, now=T0, viewer="p2p-bot[bot]")))
+        roundtable = Roundtable(tmp_path, world)
+        impostor = world.add_issue(
+            "Hiring", body=marker(E, 1), labels=["topic", f"event:{E}"], author="p2p-bot"
+        )
+
+        first = roundtable.converges("topics", "sync")
+
+        assert re.search(r"^done: open issue topic 1: Hiring$", first.stdout, re.MULTILINE)
+        hiring = [n for n, title, _, _ in world.issues() if title == "Hiring"]
+        assert len(hiring) == 2 and impostor in hiring
 
 
 def test_topics_sync_leaves_moved_cards_and_withdrawn_topics_alone(roundtable: Roundtable) -> None:

@@ -236,6 +236,31 @@ def test_a_502_after_github_applied_a_write_then_the_next_run_converges_without_
         assert state(world.fake, ordered=ordered) == state(reference.fake, ordered=ordered)
 
 
+def test_a_502_after_github_set_a_new_cards_values_keeps_both_and_none_is_set_twice(world: World) -> None:
+    # A new card's Status and Event go in one request; GitHub makes both, then answers 502.
+    world.fake.fail_next("POST", GRAPHQL, 502, after_apply=True, operation="SetFields")
+
+    failed = world.p2p("topics", "sync")
+
+    assert_clean_failure(failed, says="may or may not have been made")
+    [card] = world.fake.project(1).items
+    assert card.values == {"Status": "To Discuss", "Event": world.event}
+
+    second = world.p2p("topics", "sync")
+
+    assert second.exit_code == 0, second.output
+    # Each card it adds gets its two values in one request; the first card gets nothing again.
+    operations = world.fake.operations
+    assert operations.count("AddItem") == SIZE.topics - 1
+    assert operations.count("SetFields") == SIZE.topics - 1
+    assert "SetField" not in operations
+    assert all(
+        row.values == {"Status": "To Discuss", "Event": world.event} for row in world.fake.project(1).items
+    )
+    assert world.p2p("topics", "sync").exit_code == 0
+    assert world.fake.writes == 0
+
+
 def test_every_kind_of_write_of_the_port_is_covered() -> None:
     writes = {
         name

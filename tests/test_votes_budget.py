@@ -1,8 +1,10 @@
 """SPEC 7's request budget: a tally of 100 topics reads them (with every 👍) in one GraphQL
-request and the board in one more, and writes only the values that changed, 20 to a request."""
+request and the board in one more, and writes only the values that changed, 20 to a request; a
+first topics sync gives each new card its Status and Event in one request."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -123,3 +125,34 @@ def test_a_tally_of_100_topics_reads_twice_and_writes_only_what_changed(
     assert re.search(r"^set field +#1 Votes +1 -> 2: rank 1$", out, re.MULTILINE)
     if isinstance(github, FakeGitHub):
         assert github.project(1).items[0].values["Votes"] == 2
+
+
+@pytest.mark.parametrize("kind", ["fake", "sandbox"])
+def test_a_first_topics_sync_of_100_proposals_takes_three_writes_a_topic(kind: str, tmp_path: Path) -> None:
+    # Each proposal: its event's label, its card, then the card's Status and Event in one request.
+    write_roundtable(tmp_path)
+    flags: list[str] = []
+    env = {"GITHUB_TOKEN": "test-token"}
+    with contextlib.ExitStack() as stack:
+        if kind == "fake":
+            fake = stack.enter_context(FakeGitHub(REPOSITORY, now=T0))
+            fake.add_project(1)
+            for topic in range(1, TOPICS + 1):
+                fake.add_issue(f"Topic {topic}", labels=["topic"], author=PEOPLE[topic % len(PEOPLE)])
+        else:
+            flags = ["--sandbox"]
+            sandbox = Sandbox.new(REPOSITORY, now=T0, path=tmp_path / ".p2p" / "sandbox.json")
+            board = sandbox.board
+            assert board is not None
+            sandbox.create_field(board, "Event", "text")
+            for topic in range(1, TOPICS + 1):
+                sandbox.add_issue(f"Topic {topic}", labels=("topic",), author=PEOPLE[topic % len(PEOPLE)])
+            sandbox.close()
+        result = CliRunner().invoke(
+            app, ["--repo-dir", str(tmp_path), *flags, "-v", "topics", "sync"], env=env
+        )
+        assert result.exit_code == 0, result.stderr
+        found = REQUESTS.search(result.stderr)
+        assert found is not None, result.stderr
+        assert (int(found[2]), int(found[3])) == (2, 3 * TOPICS)  # the topics and the board; then the writes
+        assert result.stdout.count("done: add to board #") == TOPICS

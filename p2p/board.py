@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from p2p.models import Board, BoardField, BoardItem, FieldOption, FieldType, Issue
+from p2p.models import Board, BoardField, BoardItem, FieldOption, FieldType
 from p2p.port import Port
 
 VOTES = "Votes"
@@ -132,41 +132,6 @@ class SetOptions:
             before, after = self.field.option(value), updated.option(value)
             if before is not None and after is not None and before.id != after.id:
                 port.set_field(self.board, item, updated, value)
-
-
-@dataclass(frozen=True)
-class AddToBoard:
-    """Put an issue on the board and give it its first values."""
-
-    board: Board
-    issue: Issue
-    status: BoardField | None
-    event: BoardField | None
-    event_id: str
-
-    verb = "add to board"
-
-    @property
-    def subject(self) -> str:
-        return f"#{self.issue.number}"
-
-    @property
-    def reason(self) -> str:
-        values = []
-        if self.status is not None:
-            values.append(f"{STATUS} {TO_DISCUSS}")
-        if self.event is not None:
-            values.append(f"{EVENT} {self.event_id}")
-        return f"topic of {self.event_id}" + (f": {', '.join(values)}" if values else "")
-
-    def apply(self, port: Port) -> None:
-        item = port.add_item(self.board, self.issue)
-        # GitHub answers "already on the board" with the existing item: leave a status that
-        # organizers set alone.
-        if self.status is not None and item.values.get(self.status.name) is None:
-            port.set_field(self.board, item, self.status, to_discuss(self.status))
-        if self.event is not None and not same_value(item.values.get(self.event.name), self.event_id):
-            port.set_field(self.board, item, self.event, self.event_id)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from requests.exceptions import RequestException
 
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
 from p2p.models import (
+    EVENT_PREFIX,
     AccessState,
     Board,
     BoardField,
@@ -36,6 +37,8 @@ from p2p.models import (
     Issue,
     Reaction,
     TopicState,
+    event_id_of,
+    login_key,
 )
 from p2p.port import VALUES_PER_REQUEST, FieldValue, RequestCount
 
@@ -514,13 +517,13 @@ class GitHubRepository:
         else:
             # The owner of a personal repository is listed among its collaborators; an
             # organization never is.
-            organization = not any(c.login.casefold() == self.owner.casefold() for c in collaborators)
+            organization = not any(login_key(c.login) == login_key(self.owner) for c in collaborators)
         return AccessState(
             owner_is_organization=organization, collaborators=collaborators, invitations=tuple(invitations)
         )
 
     def read_topics(self, event_id: str) -> TopicState:
-        label = f"event:{event_id}"
+        label = f"{EVENT_PREFIX}{event_id}"
         variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "eventLabel": label}
         action = f"read the topics of {event_id}"
         viewer, viewer_is_bot = "", False
@@ -553,7 +556,7 @@ class GitHubRepository:
             chosen[int(node["number"])] = self._issue(node, action=action)
         for node in proposals:
             names = [str(n["name"]) for n in (node.get("labels") or {}).get("nodes") or [] if n]
-            if int(node["number"]) in chosen or any(name.startswith("event:") for name in names):
+            if int(node["number"]) in chosen or any(event_id_of(name) is not None for name in names):
                 continue  # an event's topic, not a new proposal
             issue = self._issue(node, action=action)
             if not issue.event_ids():

@@ -20,6 +20,10 @@ Format = Literal["lean-coffee", "presentation", "social"]
 Permission = Literal["pull", "triage", "push"]
 AfterEvent = Literal["keep", "revoke"]
 
+# The label of every topic issue, and the one that ties a topic to an event: `event:<event id>`.
+TOPIC_LABEL = "topic"
+EVENT_PREFIX = "event:"
+
 
 def login_key(login: str) -> str:
     """The form in which two GitHub logins compare: GitHub logins are case-insensitive."""
@@ -164,7 +168,7 @@ class Event(Model):
     @property
     def label(self) -> str:
         """The issue label that ties a topic to this event."""
-        return f"event:{self.id}"
+        return f"{EVENT_PREFIX}{self.id}"
 
 
 class Roundtable(Model):
@@ -240,6 +244,12 @@ class Comment(Model):
     is_bot: bool = False
 
 
+def event_id_of(label: str) -> str | None:
+    """The event id an `event:<id>` label names (the prefix in any case); None for other labels."""
+    prefix = len(EVENT_PREFIX)
+    return label[prefix:] if label[:prefix].casefold() == EVENT_PREFIX else None
+
+
 IssueState = Literal["open", "closed"]
 StateReason = Literal["completed", "not_planned", "reopened", "duplicate"]
 
@@ -259,9 +269,14 @@ class Issue(Model):
     reactions: tuple[Reaction, ...] = ()  # 👍 only
     url: str = ""
 
+    def has_label(self, name: str) -> bool:
+        """Whether the issue carries the label. GitHub's label names are unique whatever their case
+        and an issue shows the repository's spelling ("Topic" where the repository has "Topic")."""
+        return any(label.casefold() == name.casefold() for label in self.labels)
+
     @property
     def is_topic(self) -> bool:
-        return "topic" in self.labels
+        return self.has_label(TOPIC_LABEL)
 
     @property
     def withdrawn(self) -> bool:
@@ -270,7 +285,8 @@ class Issue(Model):
         return self.state == "closed" and self.state_reason in ("not_planned", "duplicate")
 
     def event_ids(self) -> tuple[str, ...]:
-        return tuple(label[len("event:") :] for label in self.labels if label.startswith("event:"))
+        """The event ids of the issue's `event:<id>` labels, whatever the prefix's case."""
+        return tuple(found for found in map(event_id_of, self.labels) if found is not None)
 
 
 class TopicState(Model):

@@ -23,6 +23,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
 from p2p.models import (
+    EVENT_PREFIX,
+    TOPIC_LABEL,
     AccessState,
     Board,
     BoardField,
@@ -37,6 +39,7 @@ from p2p.models import (
     Reaction,
     StateReason,
     TopicState,
+    event_id_of,
     login_key,
 )
 from p2p.port import VALUES_PER_REQUEST, FieldValue, RequestCount
@@ -359,12 +362,14 @@ class Sandbox:
         )
 
     def read_topics(self, event_id: str) -> TopicState:
-        label = f"event:{event_id}"
+        label = f"{EVENT_PREFIX}{event_id}"
         tagged = [i for i in self._state.issues if _find_label(i.labels, label)]
-        open_topics = [i for i in self._state.issues if i.state == "open" and _find_label(i.labels, "topic")]
+        open_topics = [
+            i for i in self._state.issues if i.state == "open" and _find_label(i.labels, TOPIC_LABEL)
+        ]
         chosen = {i.number: i for i in tagged}
         for issue in open_topics:
-            if issue.number not in chosen and not any(name.startswith("event:") for name in issue.labels):
+            if issue.number not in chosen and not any(event_id_of(name) is not None for name in issue.labels):
                 chosen[issue.number] = issue
         # One query reads the event's issues, the open topics and the labels, 100 of each; it
         # is sent again for whichever list runs longer, and once more for an issue with over

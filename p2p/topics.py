@@ -18,6 +18,7 @@ from p2p.board import (
     usable,
 )
 from p2p.models import (
+    TOPIC_LABEL,
     Board,
     BoardField,
     BoardItem,
@@ -32,10 +33,8 @@ from p2p.plan import Action
 from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
 from p2p.seats import accepted_logins
 
-TOPIC_LABEL = "topic"
 TOPIC_COLOR = "0e8a16"
 TOPIC_DESCRIPTION = "A topic for the roundtable's lean coffee: vote for it with a thumbs-up"
-EVENT_PREFIX = "event:"
 _MARKER = re.compile(r"<!-- p2p:topic (?P<event>\S+) (?P<n>[1-9][0-9]*) -->")
 
 
@@ -44,23 +43,9 @@ def marker(event_id: str, n: int) -> str:
     return f"<!-- p2p:topic {event_id} {n} -->"
 
 
-def has_label(issue: Issue, name: str) -> bool:
-    """Whether the issue carries the label. GitHub's label names are unique whatever their case
-    and an issue shows the repository's spelling ("Topic" where the repository has "Topic")."""
-    return any(label.casefold() == name.casefold() for label in issue.labels)
-
-
-def event_ids(issue: Issue) -> tuple[str, ...]:
-    """The event ids of the issue's `event:<id>` labels, whatever the prefix's case."""
-    prefix = len(EVENT_PREFIX)
-    return tuple(label[prefix:] for label in issue.labels if label[:prefix].casefold() == EVENT_PREFIX)
-
-
 def is_topic_of(issue: Issue, event_id: str) -> bool:
     """A topic of the event: labelled `topic` and `event:<id>`. Withdrawn ones included."""
-    return has_label(issue, TOPIC_LABEL) and any(
-        e.casefold() == event_id.casefold() for e in event_ids(issue)
-    )
+    return issue.is_topic and any(e.casefold() == event_id.casefold() for e in issue.event_ids())
 
 
 def active_topics(topics: TopicState, event_id: str) -> tuple[Issue, ...]:
@@ -335,11 +320,7 @@ def proposals(topics: TopicState) -> tuple[Issue, ...]:
     """Open topic issues that no event claims yet."""
     return tuple(
         sorted(
-            (
-                i
-                for i in topics.issues
-                if has_label(i, TOPIC_LABEL) and not event_ids(i) and i.state == "open"
-            ),
+            (i for i in topics.issues if i.is_topic and not i.event_ids() and i.state == "open"),
             key=lambda i: i.number,
         )
     )

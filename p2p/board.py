@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from p2p.models import Board, BoardField, BoardItem, FieldOption, FieldType
+from p2p.plan import printable
 from p2p.port import Port
 
 VOTES = "Votes"
@@ -44,16 +44,6 @@ def same_value(current: str | float | None, wanted: str | float) -> bool:
     if isinstance(wanted, int | float) and not isinstance(current, str):
         return float(current) == float(wanted)
     return current == wanted
-
-
-def printable(text: str, *, width: int = 60) -> str:
-    """Untrusted text made safe for one line of a terminal or a log: control characters
-    (escape sequences, new lines) shown as code points, long text cut."""
-    out = "".join(
-        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
-    )
-    out = " ".join(out.split())
-    return out if len(out) <= width else out[: width - 1] + "…"
 
 
 def show(value: str | float) -> str:

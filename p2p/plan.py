@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -23,6 +24,16 @@ class Action(Protocol):
     def reason(self) -> str: ...
 
     def apply(self, port: Port) -> None: ...
+
+
+def printable(text: str, *, width: int | None = 60) -> str:
+    """Untrusted text made safe for one line of a terminal or a log: control characters
+    (escape sequences, new lines) shown as code points, text longer than `width` cut."""
+    out = "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text
+    )
+    out = " ".join(out.split())
+    return out if width is None or len(out) <= width else out[: width - 1] + "…"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

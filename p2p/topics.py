@@ -12,7 +12,6 @@ from p2p.board import (
     TO_DISCUSS,
     SetValue,
     item_label,
-    printable,
     same_value,
     to_discuss,
     usable,
@@ -29,7 +28,7 @@ from p2p.models import (
     TopicState,
     login_key,
 )
-from p2p.plan import Action
+from p2p.plan import Action, printable
 from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
 from p2p.seats import accepted_logins
 

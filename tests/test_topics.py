@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from p2p.board import MoveItem, SetValue, printable
+from p2p.board import MoveItem, SetValue
 from p2p.models import (
     Board,
     BoardField,
@@ -20,7 +20,7 @@ from p2p.models import (
     Settings,
     TopicState,
 )
-from p2p.plan import format_plan
+from p2p.plan import format_plan, printable
 from p2p.sandbox import Sandbox
 from p2p.topics import (
     CreateLabel,

@@ -19,7 +19,7 @@ from p2p.access import (
 )
 from p2p.errors import GuardError, InvitationLimitError, P2PError
 from p2p.models import AccessState, Event, Roundtable
-from p2p.plan import apply_plan, format_plan, table
+from p2p.plan import apply_plan, format_plan, printable, table
 from p2p.seats import Seat, seats
 from p2p.workspace import Workspace
 
@@ -111,11 +111,6 @@ def _as_json(
     }
 
 
-def _printable(text: str) -> str:
-    """Names come from files anyone may edit: no control characters reach the terminal."""
-    return "".join(c if c.isprintable() else " " for c in text)
-
-
 def _describe_access(seat: Seat, roundtable: Roundtable, access: AccessState) -> str:
     kind = access_of(seat.login, access)
     if kind == "invited":
@@ -133,8 +128,8 @@ def _as_text(roundtable: Roundtable, event: Event, lineup: list[Seat], access: A
         kind: sum(1 for s in lineup if s.kind == kind) for kind in ("accepted", "waitlisted", "cancelled")
     }
     heading = (
-        f"{event.id}: {_printable(event.title)} ({capacity} seats): {counts['accepted']} accepted, "
-        f"{counts['waitlisted']} waitlisted, {counts['cancelled']} cancelled"
+        f"{event.id}: {printable(event.title, width=None)} ({capacity} seats): "
+        f"{counts['accepted']} accepted, {counts['waitlisted']} waitlisted, {counts['cancelled']} cancelled"
     )
     if not lineup:
         return f"{heading}\nno registrations yet: add one with `p2p participants add LOGIN`"
@@ -147,7 +142,7 @@ def _as_text(roundtable: Roundtable, event: Event, lineup: list[Seat], access: A
         registered = seat.registration.registered.astimezone(zone)
         row = [
             seat.login,
-            _printable(seat.registration.name or ""),
+            printable(seat.registration.name or "", width=None),
             f"{registered:%Y-%m-%d %H:%M}",
             seat.describe(),
         ]

@@ -16,7 +16,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from p2p.board import board_findings, missing_fields, plan_board_setup, printable
+from p2p.board import board_findings, missing_fields, plan_board_setup
 from p2p.errors import P2PError, StaleError
 from p2p.models import (
     AccessState,
@@ -33,7 +33,7 @@ from p2p.models import (
     Takeaway,
     TopicState,
 )
-from p2p.plan import Action, apply_plan, format_plan, table
+from p2p.plan import Action, apply_plan, format_plan, printable, table
 from p2p.port import FieldValue, Port, RequestCount
 from p2p.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
 from p2p.topics import active_topics, batched, plan_topics, waiting_proposals

@@ -30,7 +30,8 @@ def login_key(login: str) -> str:
     return login.casefold()
 
 
-def _check_login(value: str) -> str:
+def check_login(value: str) -> str:
+    """The value, when it is a GitHub login; else ValueError saying what a login is."""
     if len(value) > 39 or not _LOGIN.fullmatch(value):  # fullmatch: `$` would let "name\n" pass
         raise ValueError(
             f"{value!r} is not a valid GitHub login (letters, digits and single hyphens, "
@@ -49,7 +50,7 @@ def _check_timezone(value: str) -> str:
 
 Login = Annotated[
     str,
-    AfterValidator(_check_login),
+    AfterValidator(check_login),
     Field(json_schema_extra={"pattern": LOGIN_PATTERN, "maxLength": 39}),
 ]
 Timezone = Annotated[str, AfterValidator(_check_timezone)]

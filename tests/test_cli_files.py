@@ -190,6 +190,12 @@ def test_participants_add_and_cancel(repo: Path) -> None:
             "at most 39 characters, no hyphen at either end)\n",
         ),
         (
+            ["participants", "add", "alice\n"],
+            2,
+            "error: 'alice\\n' is not a valid GitHub login (letters, digits and single hyphens, "
+            "at most 39 characters, no hyphen at either end)\n",
+        ),
+        (
             ["participants", "add", "alice", "--event", "2099-06-01"],
             2,
             "error: no event '2099-06-01' in events/ (latest: 2099-05-15)\n",

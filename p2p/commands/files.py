@@ -22,12 +22,11 @@ from p2p.files import (
     write_text_atomic,
 )
 from p2p.files import check as check_files
-from p2p.models import LOGIN_PATTERN, START_PATTERN, Event, Format, login_key
+from p2p.models import START_PATTERN, Event, Format, check_login, login_key
 from p2p.schema import EVENT_SCHEMA_FILE, event_schema_text
 from p2p.seats import Seat, seats
 from p2p.workspace import Workspace
 
-_LOGIN = re.compile(LOGIN_PATTERN)
 MAX_SLUG = 60  # a file name has room for 255 bytes; a slug is a word or two
 _START = re.compile(START_PATTERN)
 
@@ -101,11 +100,10 @@ def _check_one_line(option: str, value: str) -> None:
 
 
 def _check_login(login: str) -> None:
-    if len(login) > 39 or not _LOGIN.match(login):
-        raise UsageError(
-            f"{login!r} is not a valid GitHub login (letters, digits and single hyphens, "
-            "at most 39 characters, no hyphen at either end)"
-        )
+    try:
+        check_login(login)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def _find(document: EventDocument, login: str) -> int | None:

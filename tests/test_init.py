@@ -303,6 +303,7 @@ def test_a_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None
     [
         (["--repository", "not a repository"], "is not owner/name"),
         (["--repository", "acme"], "is not owner/name"),
+        (["--repository", "acme/roundtable\n"], "is not owner/name"),
         (["--name", "  "], "--name must be"),
         (["--name", "two\nlines"], "--name must be"),
     ],

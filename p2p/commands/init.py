@@ -232,7 +232,7 @@ def _listed(names: list[str], *, limit: int = 8) -> str:
 def _check_options(name: str | None, repository: str | None) -> None:
     if name is not None and (not name.strip() or any(not c.isprintable() for c in name)):
         raise UsageError("--name must be a non-empty name on one line, like 'Denver engineering leaders'")
-    if repository is not None and not _REPOSITORY.match(repository):
+    if repository is not None and not _REPOSITORY.fullmatch(repository):
         raise UsageError(f"--repository {repository!r} is not owner/name, like acme/roundtable")
 
 

@@ -819,12 +819,13 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` at once: a temporary file in the same folder, synced, renamed
     into place, so a crash leaves either the old file or the new one, never half of one."""
     try:
-        _replace(path, text.encode("utf-8"))
+        replace_file(path, text.encode("utf-8"))
     except OSError as error:
         raise _cannot_write(path, error) from None
 
 
-def _replace(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
+    """The atomic replacement of `write_text_atomic`, raising the OSError for the caller to name."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -836,7 +837,7 @@ def _replace(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)  # noqa: PTH101 - the temporary file is a str path
-        os.replace(temporary, path)  # noqa: PTH105
+        Path(temporary).replace(path)
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(temporary)  # noqa: PTH108

@@ -10,10 +10,7 @@ invitation, propose a topic, vote, comment.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +19,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
+from p2p.files import replace_file
 from p2p.models import (
     EVENT_PREFIX,
     TOPIC_LABEL,
@@ -301,18 +299,7 @@ class Sandbox:
             ignore = path.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# the offline GitHub sandbox of `p2p --sandbox`\n*\n", encoding="utf-8")
-            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temporary = Path(name)
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                temporary.replace(path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    temporary.unlink()
-                raise
+            replace_file(path, text.encode("utf-8"))
         except OSError as error:
             raise P2PError(f"{path}: cannot write the sandbox: {error.strerror or error}") from None
         self._saved = text

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -40,7 +40,15 @@ from p2p.models import (
     event_id_of,
     login_key,
 )
-from p2p.port import VALUES_PER_REQUEST, FieldValue, RequestCount
+from p2p.port import (
+    INVITATION_LIFETIME,
+    VALUES_PER_REQUEST,
+    FieldValue,
+    RequestCount,
+    item_name,
+    sent_value,
+    values_name,
+)
 
 DEFAULT_API_URL = "https://api.github.com"
 # GitHub's advice against secondary rate limits: requests that create content one at a time,
@@ -51,9 +59,6 @@ ATTEMPTS = 4  # one request and up to three retries
 SECONDARY_WAIT = 60.0
 LONGEST_WAIT = 15 * 60.0  # a longer wait ends the run: it says when to run again
 PAGE = 100
-# Repository invitations expire after 7 days (GitHub Support in community discussions; the
-# reference only reports `expired`).
-INVITATION_LIFETIME = timedelta(days=7)
 REDIRECTS = 3  # redirects followed for one request
 REPEAT_AT = (302, 307, 308)  # redirects whose request is repeated as it was, at the new address
 MAYBE_APPLIED = (
@@ -851,7 +856,7 @@ class GitHubRepository:
                 "fieldId": field.id,
                 "value": _value_input(board, field, value),
             },
-            action=f"set {field.name} of {_item_name(item)} on board #{board.number}",
+            action=f"set {field.name} of {item_name(item)} on board #{board.number}",
             need="projects",
             mutation=True,
         )
@@ -875,7 +880,7 @@ class GitHubRepository:
         self._graphql(
             "set_fields",
             inputs,
-            action=f"set {_values_name(values)} on board #{board.number}",
+            action=f"set {values_name(values)} on board #{board.number}",
             need="projects",
             mutation=True,
             text=repeated("set_fields", len(values)),
@@ -885,7 +890,7 @@ class GitHubRepository:
         self._graphql(
             "move_item",
             {"projectId": board.id, "itemId": item.id, "afterId": after.id if after else None},
-            action=f"move {_item_name(item)} on board #{board.number}",
+            action=f"move {item_name(item)} on board #{board.number}",
             need="projects",
             mutation=True,
         )
@@ -1084,34 +1089,11 @@ def _rest_issue(data: Mapping[str, Any]) -> Issue:
     )
 
 
-def _item_name(item: BoardItem) -> str:
-    return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"
-
-
-def _values_name(values: Sequence[FieldValue]) -> str:
-    """What a set of values is about: "Status, Event of issue #5", "Votes of 20 items"."""
-    fields = ", ".join(dict.fromkeys(v.field.name for v in values))
-    items = list(dict.fromkeys(v.item.id for v in values))
-    return f"{fields} of {_item_name(values[0].item) if len(items) == 1 else f'{len(items)} items'}"
+# The GraphQL input field of each kind of value (ProjectV2FieldValue: exactly one of them).
+_VALUE_KEYS = {"number": "number", "text": "text", "single_select": "singleSelectOptionId"}
 
 
 def _value_input(board: Board, field: BoardField, value: str | float) -> dict[str, Any]:
-    """The ProjectV2FieldValue of one value, checked before anything is sent: exactly one of text,
-    number or singleSelectOptionId (an option's id, not its name: "Using the API to manage
-    Projects", GitHub Docs)."""
-    if field.type == "number":
-        try:
-            return {"number": float(value)}
-        except ValueError:
-            raise P2PError(
-                f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
-            ) from None
-    if field.type == "text":
-        return {"text": str(value)}
-    if field.type == "single_select":
-        option = field.option(str(value))
-        if option is None:
-            known = ", ".join(o.name for o in field.options) or "none"
-            raise P2PError(f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})")
-        return {"singleSelectOptionId": option.id}
-    raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
+    """The ProjectV2FieldValue of one value, checked before anything is sent."""
+    sent = sent_value(board, field, value)  # refuses a field of another type first
+    return {_VALUE_KEYS[field.type]: sent}

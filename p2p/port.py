@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
+from p2p.errors import P2PError
 from p2p.models import (
     AccessState,
     Board,
@@ -29,6 +31,13 @@ from p2p.models import (
 # request (github/github-mcp-server#2903): the same bound keeps a request small and quick.
 VALUES_PER_REQUEST = 20
 
+# A repository invitation expires after 7 days (GitHub Support in community discussions; the REST
+# reference only reports `expired`).
+INVITATION_LIFETIME = timedelta(days=7)
+# "Add a repository collaborator" (GitHub Docs): at most 50 invitations to a repository per 24 hours.
+INVITATION_LIMIT = 50
+INVITATION_WINDOW = timedelta(hours=24)
+
 
 @dataclass(frozen=True)
 class FieldValue:
@@ -37,6 +46,39 @@ class FieldValue:
     item: BoardItem
     field: BoardField
     value: str | float
+
+
+def item_name(item: BoardItem) -> str:
+    """A board item as GitHub's messages name it: "issue #5", or "item <id>" for a draft."""
+    return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"
+
+
+def values_name(values: Sequence[FieldValue]) -> str:
+    """What a set of values is about: "Status, Event of issue #5", "Votes of 20 items"."""
+    fields = ", ".join(dict.fromkeys(v.field.name for v in values))
+    items = list(dict.fromkeys(v.item.id for v in values))
+    return f"{fields} of {item_name(values[0].item) if len(items) == 1 else f'{len(items)} items'}"
+
+
+def sent_value(board: Board, field: BoardField, value: str | float) -> str | float:
+    """What an adapter sends for one value, checked before anything is sent: a number, a text, or a
+    single-select option's id (not its name: "Using the API to manage Projects", GitHub Docs)."""
+    if field.type == "number":
+        try:
+            return float(value)
+        except ValueError:
+            raise P2PError(
+                f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
+            ) from None
+    if field.type == "text":
+        return str(value)
+    if field.type == "single_select":
+        option = field.option(str(value))
+        if option is None:
+            known = ", ".join(o.name for o in field.options) or "none"
+            raise P2PError(f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})")
+        return option.id
+    raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
 
 
 @dataclass

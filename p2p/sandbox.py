@@ -40,7 +40,17 @@ from p2p.models import (
     event_id_of,
     login_key,
 )
-from p2p.port import VALUES_PER_REQUEST, FieldValue, RequestCount
+from p2p.port import (
+    INVITATION_LIFETIME,
+    INVITATION_LIMIT,
+    INVITATION_WINDOW,
+    VALUES_PER_REQUEST,
+    FieldValue,
+    RequestCount,
+    item_name,
+    sent_value,
+    values_name,
+)
 
 FORMAT: Literal[1] = 1
 # The token's user: a GitHub App's bot (the adapter shows it as "p2p-bot"), which holds its
@@ -63,12 +73,6 @@ BUILT_IN_FIELDS = (
 FIELD_LIMIT = 50
 # GitHub pages lists and connections at 100 items at most: each further 100 cost a request.
 PAGE_SIZE = 100
-# A repository invitation expires after 7 days (GitHub Support in community discussions; the REST
-# reference only reports `expired`).
-INVITATION_LIFETIME = timedelta(days=7)
-# "Add a repository collaborator" (GitHub Docs): at most 50 invitations to a repository per 24 hours.
-INVITATION_LIMIT = 50
-INVITATION_WINDOW = timedelta(hours=24)
 # PUT /collaborators takes pull/triage/push/maintain/admin; GitHub reports read/triage/write/...
 ROLE_NAMES = {
     "pull": "read",
@@ -487,19 +491,19 @@ class Sandbox:
         return self._item(stored, item)
 
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
-        sent = self._sent(board, field, value)
+        sent = sent_value(board, field, value)
         self._requests.writes += 1
-        action = f"set {field.name} of {_item_name(item)} on board #{board.number}"
+        action = f"set {field.name} of {item_name(item)} on board #{board.number}"
         self._write_value(self._board_record(board.id, action), item, field, sent, action)
 
     def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
         if len(values) > VALUES_PER_REQUEST:
             raise ValueError(f"at most {VALUES_PER_REQUEST} values in one request, not {len(values)}")
-        sent = [self._sent(board, v.field, v.value) for v in values]
+        sent = [sent_value(board, v.field, v.value) for v in values]
         if not values:
             return
         self._requests.writes += 1  # one document, one aliased mutation per value
-        action = f"set {_values_name(values)} on board #{board.number}"
+        action = f"set {values_name(values)} on board #{board.number}"
         stored = self._board_record(board.id, action)
         # GitHub makes the mutations one after the other; one that fails is an error of its own
         # and the others are made all the same.
@@ -511,27 +515,6 @@ class Sandbox:
                 refused.append(error)
         if refused:
             raise refused[0]
-
-    def _sent(self, board: Board, field: BoardField, value: str | float) -> str | float:
-        """What the adapter sends for a value, checked as it checks it before sending anything."""
-        if field.type == "number":
-            try:
-                return float(value)
-            except ValueError:
-                raise P2PError(
-                    f"board #{board.number}: field {field.name!r} takes a number, not {value!r}"
-                ) from None
-        if field.type == "text":
-            return str(value)
-        if field.type == "single_select":
-            option = field.option(str(value))
-            if option is None:
-                known = ", ".join(o.name for o in field.options) or "none"
-                raise P2PError(
-                    f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})"
-                )
-            return option.id
-        raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
 
     def _write_value(
         self, stored: _Board, item: BoardItem, field: BoardField, sent: str | float, action: str
@@ -546,7 +529,7 @@ class Sandbox:
 
     def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:
         self._requests.writes += 1
-        action = f"move {_item_name(item)} on board #{board.number}"
+        action = f"move {item_name(item)} on board #{board.number}"
         stored = self._board_record(board.id, action)
         moving = self._item_record(stored, item.id, action)
         anchor = None if after is None else self._item_record(stored, after.id, action)
@@ -976,14 +959,3 @@ class Sandbox:
             fields=tuple(self._field(f) for f in board.fields),
             items=tuple(self._item(board, i) for i in board.items),
         )
-
-
-def _item_name(item: BoardItem) -> str:
-    return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"
-
-
-def _values_name(values: Sequence[FieldValue]) -> str:
-    """What a set of values is about, as the adapter names it: "Status, Event of issue #5"."""
-    fields = ", ".join(dict.fromkeys(v.field.name for v in values))
-    items = list(dict.fromkeys(v.item.id for v in values))
-    return f"{fields} of {_item_name(values[0].item) if len(items) == 1 else f'{len(items)} items'}"

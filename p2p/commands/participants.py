@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from p2p.access import (
@@ -20,12 +20,11 @@ from p2p.access import (
 from p2p.errors import GuardError, InvitationLimitError, P2PError
 from p2p.models import AccessState, Event, Roundtable
 from p2p.plan import apply_plan, format_plan, printable, table
+from p2p.port import INVITATION_WINDOW
 from p2p.seats import Seat, seats
 from p2p.workspace import Workspace
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
-# REST "Add a repository collaborator": at most 50 invitations per repository per 24 hours.
-INVITATION_WINDOW = timedelta(hours=24)
 
 
 # --- status ----------------------------------------------------------------------------------

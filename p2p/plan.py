@@ -11,8 +11,9 @@ from p2p.errors import P2PError
 from p2p.port import Port
 
 
-class Action(Protocol):
-    """One change to GitHub or a file, with the reason an organizer would want to read."""
+class Change(Protocol):
+    """One planned change, as a row of a plan: what, to what, and the reason an organizer would
+    want to read."""
 
     @property
     def verb(self) -> str: ...
@@ -22,6 +23,10 @@ class Action(Protocol):
 
     @property
     def reason(self) -> str: ...
+
+
+class Action(Change, Protocol):
+    """A change to GitHub, applied through the port."""
 
     def apply(self, port: Port) -> None: ...
 
@@ -48,10 +53,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def format_plan(actions: Sequence[Action], *, empty: str = "nothing to change") -> str:
-    if not actions:
+def format_plan(changes: Sequence[Change], *, empty: str = "nothing to change") -> str:
+    if not changes:
         return empty
-    return table(("action", "subject", "reason"), [(a.verb, a.subject, a.reason) for a in actions])
+    return table(("action", "subject", "reason"), [(c.verb, c.subject, c.reason) for c in changes])
 
 
 class Progress:

@@ -18,6 +18,7 @@ from typing import Any
 
 from p2p.board import board_findings, missing_fields, plan_board_setup
 from p2p.errors import P2PError, StaleError
+from p2p.files import EventDocument, edit_event, relative_path
 from p2p.models import (
     AccessState,
     AgendaItem,
@@ -85,14 +86,14 @@ def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
     changes = plan_takeaways(ws.roundtable(), chosen, topics, comments)
     path = ws.event_path(chosen)
     ws.out(f"takeaways collect: {chosen.id} ({len(numbers)} topic(s), {len(comments)} comment(s))")
-    ws.out(_rows(changes, empty="nothing to change: every takeaway is in the event file"))
+    ws.out(format_plan(changes, empty="nothing to change: every takeaway is in the event file"))
     if not changes:
         return 0
     if dry_run:
         ws.out("dry run: nothing changed")
         return 0
     _edit_takeaways(path, chosen.takeaways, changes)
-    ws.out(f"wrote {_shown(ws, path)}")
+    ws.out(f"wrote {relative_path(path, ws.root)}")
     return 0
 
 
@@ -134,7 +135,7 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
     write_agenda = agenda != event.agenda
     file_rows = []
     if write_agenda:
-        file_rows.append(("write agenda", _shown(ws, path), f"{len(agenda)} topic(s) ranked"))
+        file_rows.append(("write agenda", relative_path(path, ws.root), f"{len(agenda)} topic(s) ranked"))
 
     if as_json:
         ws.out(_tally_json(ws, event, result, actions, file_rows, board, dry_run=dry_run))
@@ -156,7 +157,7 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
     if write_agenda:
         _edit_agenda(path, agenda)
         if report is not None:
-            report(f"done: write agenda {_shown(ws, path)}")
+            report(f"done: write agenda {relative_path(path, ws.root)}")
     if outcome.error is not None:
         raise outcome.error
     return 0
@@ -218,22 +219,7 @@ def _act(ws: Workspace, actions: Sequence[Action], port: Port, *, dry_run: bool,
         raise outcome.error
 
 
-def _rows(changes: Sequence[TakeawayChange], *, empty: str) -> str:
-    if not changes:
-        return empty
-    return table(("action", "subject", "reason"), [(c.verb, c.subject, c.reason) for c in changes])
-
-
-def _shown(ws: Workspace, path: Path) -> str:
-    try:
-        return str(path.relative_to(ws.root))
-    except ValueError:
-        return str(path)
-
-
 def _edit_agenda(path: Path, agenda: Sequence[AgendaItem]) -> None:
-    from p2p.files import EventDocument, edit_event
-
     def change(document: EventDocument) -> None:
         if agenda:
             document.set("agenda", list(agenda))
@@ -244,8 +230,6 @@ def _edit_agenda(path: Path, agenda: Sequence[AgendaItem]) -> None:
 
 
 def _edit_takeaways(path: Path, planned_from: Sequence[Takeaway], changes: Sequence[TakeawayChange]) -> None:
-    from p2p.files import EventDocument, edit_event
-
     def change(document: EventDocument) -> None:
         current = [Takeaway.model_validate(t) for t in document.get("takeaways") or []]
         if tuple(current) != tuple(planned_from):
@@ -444,18 +428,13 @@ class Recorder:
 
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
         self.port.set_field(board, item, field, value)
-        stored: str | float = float(value) if field.type == "number" else value
-
-        def update(items: list[BoardItem]) -> list[BoardItem]:
-            return [
-                i.model_copy(update={"values": {**i.values, field.name: stored}}) if i.id == item.id else i
-                for i in items
-            ]
-
-        self._items(board, update)
+        self._values(board, [FieldValue(item, field, value)])
 
     def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
         self.port.set_fields(board, values)
+        self._values(board, values)
+
+    def _values(self, board: Board, values: Sequence[FieldValue]) -> None:
         stored: dict[str, dict[str, str | float]] = {}
         for value in values:
             number = float(value.value) if value.field.type == "number" else value.value

@@ -102,6 +102,25 @@ def _escape_line_start(match: re.Match[str]) -> str:
 _CONTAINERS = r"((?:[ \t]*(?:>|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])))*[ \t]*)"
 _HEADING = re.compile(rf"^{_CONTAINERS}(#{{1,6}})(?=[ \t]|$)")
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+
+
+def fence_after(line: str, fence: str) -> str:
+    """The code fence open after `line`, given the one open before it ("" for none).
+
+    A fence of three or more backticks or tildes opens a code block; only a fence of the same
+    character, at least as long and with nothing after it, closes it (CommonMark spec, 4.5
+    Fenced code blocks).
+    """
+    found = _FENCE.match(line)
+    if found is None:
+        return fence
+    if not fence:
+        return found["fence"]
+    if found["fence"][0] == fence[0] and len(found["fence"]) >= len(fence):
+        return "" if not line.strip().strip(fence[0]) else fence
+    return fence
+
+
 _SETEXT = re.compile(rf"^{_CONTAINERS}(=+|-+)[ \t]*$")
 # A link reference definition (`[name]: address`) holds for the whole page, whichever region it
 # is written in (CommonMark spec, 4.7), so it could redirect the page's own links: its label
@@ -126,11 +145,7 @@ def block(text: object) -> str:
     fence = ""
     for raw in value.split("\n"):
         line = raw.rstrip()
-        found = _FENCE.match(line)
-        if found and not fence:
-            fence = found["fence"]
-        elif found and found["fence"][0] == fence[0] and len(found["fence"]) >= len(fence):
-            fence = "" if not line.strip().strip(fence[0]) else fence
+        fence = fence_after(line, fence)
         line = _HEADING.sub(r"\1\\\2", line)
         line = _SETEXT.sub(r"\1\\\2", line)
         line = _DEFINITION_END.sub(r"\1\\]:", line)

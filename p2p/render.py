@@ -29,7 +29,7 @@ import icalendar
 import jinja2
 
 from p2p.errors import InputError
-from p2p.markdown import block, inline, link_target, one_line
+from p2p.markdown import block, fence_after, inline, link_target, one_line
 from p2p.models import Event, Presenter, Roundtable
 from p2p.seats import seats
 
@@ -50,7 +50,6 @@ _MARKER = re.compile(r"^[ \t]*<!--[ \t]*p2p:(?P<kind>begin|end)[ \t]+(?P<name>\S
 _ANY_MARKER = re.compile(r"p2p:(?:begin|end)\b")
 _BEGIN, _END = "`<!-- p2p:begin NAME -->`", "`<!-- p2p:end NAME -->`"
 _REGION_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
@@ -73,14 +72,11 @@ def find_regions(text: str, *, path: str = README_FILE) -> tuple[Region, ...]:
     fence = ""  # the fence of the code block being read, if any
     for index, raw in enumerate(text.split("\n")):
         line, number = raw.rstrip("\r"), index + 1
-        found = _FENCE.match(line) if opened is None else None
-        if fence:
-            if found and found["fence"][0] == fence[0] and len(found["fence"]) >= len(fence):
-                fence = "" if not line.strip().strip(fence[0]) else fence
-            continue
-        if found:
-            fence = found["fence"]
-            continue
+        if opened is None:  # inside a region, a fence is the region's text
+            after = fence_after(line, fence)
+            if fence or after:
+                fence = after
+                continue
         match = _MARKER.match(line)
         if match is None:
             if line.lstrip().startswith("<!--") and _ANY_MARKER.search(line):

@@ -176,11 +176,14 @@ class AccessPlan:
     """What `participants sync` would do, in order, and whether the removal guard stops it."""
 
     actions: tuple[AccessAction, ...] = ()
-    guard_tripped: bool = False
-    guard_reason: str = ""
+    guard_reason: str = ""  # why the removal guard stops the plan; empty when it does not
     notes: tuple[str, ...] = ()
     withdrawn: tuple[str, ...] = ()  # counted by the guard
     holders: int = 0  # managed people holding access or a live invitation
+
+    @property
+    def guard_tripped(self) -> bool:
+        return bool(self.guard_reason)
 
     @property
     def invitations(self) -> tuple[Invite | Reinvite, ...]:
@@ -364,7 +367,6 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
     actions = (*withdrawals, *(action for _, action in invitations))
     return AccessPlan(
         actions,
-        bool(guard_reason),
         guard_reason,
         _notes(settings.permission, access, invitations != []),
         tuple(withdrawn),

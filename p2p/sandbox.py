@@ -588,12 +588,6 @@ class Sandbox:
         else:
             self._state.collaborators.append(_Collaborator(login=self._user(login).login, role=role))
 
-    def leave(self, login: str) -> None:
-        """Someone's access ends outside the toolkit (they left, an admin removed them)."""
-        collaborator = self._collaborator(login)
-        if collaborator is not None:
-            self._state.collaborators.remove(collaborator)
-
     def accept_invitation(self, login: str) -> None:
         """The invitee accepts: the invitation goes, the person becomes a collaborator."""
         invitation = self._invitation_of(login)
@@ -656,10 +650,6 @@ class Sandbox:
     def reopen_issue(self, number: int) -> None:
         issue = self._issue_numbered(number, action=f"reopen issue #{number}")
         issue.state, issue.state_reason = "open", "reopened"
-
-    def remove_label(self, number: int, label: str) -> None:
-        issue = self._issue_numbered(number, action=f"unlabel issue #{number}")
-        issue.labels = [name for name in issue.labels if name.casefold() != label.casefold()]
 
     def add_reaction(
         self,

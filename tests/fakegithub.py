@@ -755,9 +755,6 @@ class FakeGitHub:
         """The token lacks this permission: GitHub answers 403 (REST) or FORBIDDEN (GraphQL)."""
         self._denied.add(permission)
 
-    def allow(self, permission: Permission) -> None:
-        self._denied.discard(permission)
-
     def token_invalid(self, invalid: bool = True) -> None:
         """Every request is answered 401 Bad credentials."""
         self._token_invalid = invalid

@@ -335,13 +335,6 @@ def test_the_packaged_workflows_are_the_projects_own() -> None:
         )
 
 
-def _steps(path: Path) -> list[dict[str, Any]]:
-    workflow = load(path)
-    (job,) = workflow["jobs"].values()
-    steps: list[dict[str, Any]] = job["steps"]
-    return steps
-
-
 def test_the_roundtables_ci_is_the_projects_less_the_toolkits_own_checks() -> None:
     """When .github/workflows/ci.yml changes, copy it to p2p/scaffold/github/workflows/ci.yml and
     remove there the steps Lint, Type check and Tests, and the install step's `extras`."""

@@ -332,7 +332,7 @@ class GitHubRepository:
         (GitHub Docs): honour retry-after; else, with x-ratelimit-remaining 0, wait until
         x-ratelimit-reset; else at least a minute, growing exponentially.
         """
-        header = {k.lower(): str(v) for k, v in headers.items()}
+        header = _lowered(headers)
         if header.get("retry-after", "").isdigit():
             return float(header["retry-after"])
         if header.get("x-ratelimit-remaining") == "0":
@@ -340,7 +340,7 @@ class GitHubRepository:
         return float(SECONDARY_WAIT * 2 ** (attempt - 1))
 
     def _reset_wait(self, headers: Mapping[str, Any]) -> float:
-        header = {k.lower(): str(v) for k, v in headers.items()}
+        header = _lowered(headers)
         reset = header.get("x-ratelimit-reset", "")
         if reset.isdigit():
             return max(int(reset) - self._wall(), 0.0) + 1.0
@@ -354,7 +354,7 @@ class GitHubRepository:
 
     @staticmethod
     def _when(headers: Mapping[str, Any]) -> str:
-        header = {k.lower(): str(v) for k, v in headers.items()}
+        header = _lowered(headers)
         reset = header.get("x-ratelimit-reset", "")
         if reset.isdigit():
             moment = datetime.fromtimestamp(int(reset), UTC).strftime("%H:%M UTC")
@@ -384,7 +384,7 @@ class GitHubRepository:
             for e in data.get("errors") or []
             if isinstance(e, dict)
         )
-        headers = {k.lower(): str(v) for k, v in (error.headers or {}).items()}
+        headers = _lowered(error.headers or {})
         where = self._repository
         if status == 401:
             made = GitHubError(
@@ -964,8 +964,13 @@ def _decode(output: str) -> Any:
         return {"data": output}
 
 
+def _lowered(headers: Mapping[str, Any]) -> dict[str, str]:
+    """Response headers by lowercase name: HTTP header names are case-insensitive."""
+    return {k.lower(): str(v) for k, v in headers.items()}
+
+
 def _next_link(headers: Mapping[str, Any]) -> str | None:
-    link = next((str(v) for k, v in headers.items() if k.lower() == "link"), "")
+    link = _lowered(headers).get("link", "")
     match = re.search(r'<([^>]+)>\s*;\s*rel="next"', link)
     return match.group(1) if match else None
 
@@ -976,7 +981,7 @@ def _rate_limited(error: GithubException) -> bool:
         return False
     data = error.data if isinstance(error.data, dict) else {}
     message = str(data.get("message") or "").lower()
-    header = {k.lower(): str(v) for k, v in (error.headers or {}).items()}
+    header = _lowered(error.headers or {})
     return "rate limit" in message or header.get("x-ratelimit-remaining") == "0" or "retry-after" in header
 
 

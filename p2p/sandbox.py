@@ -18,6 +18,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
+from p2p.board import STATUS_OPTIONS
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
 from p2p.files import replace_file
 from p2p.models import (
@@ -57,7 +58,6 @@ FORMAT: Literal[1] = 1
 # access through the App's installation and so is no collaborator of the repository.
 VIEWER = "p2p-bot[bot]"
 BOARD_NUMBER = 1
-STATUS_OPTIONS = ("To Discuss", "Discussing", "Discussed")
 # Fields every Projects (v2) board has; they hold no values the toolkit reads or writes.
 BUILT_IN_FIELDS = (
     "Title",

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -22,6 +20,8 @@ from urllib.parse import quote, urlsplit
 from github import Auth, Github, GithubException
 from requests.exceptions import RequestException
 
+from p2p import credentials
+from p2p.credentials import find_token
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
 from p2p.models import (
     EVENT_PREFIX,
@@ -50,7 +50,6 @@ from p2p.port import (
     values_name,
 )
 
-DEFAULT_API_URL = "https://api.github.com"
 # GitHub's advice against secondary rate limits: requests that create content one at a time,
 # at least a second apart ("Best practices for using the REST API", GitHub Docs).
 DEFAULT_WRITE_DELAY = 1.0
@@ -103,31 +102,6 @@ def repeated(name: str, count: int) -> str:
     return f"{head}{variables}{middle}{parts}{tail}"
 
 
-def find_token(env: Mapping[str, str], api_url: str) -> str:
-    """$GITHUB_TOKEN, else $GH_TOKEN, else `gh auth token` when the gh CLI is logged in."""
-    for name in ("GITHUB_TOKEN", "GH_TOKEN"):
-        if env.get(name, "").strip():
-            return env[name].strip()
-    gh = shutil.which("gh", path=env.get("PATH"))
-    if gh is not None:
-        host = urlsplit(api_url).hostname or "github.com"
-        host = "github.com" if host == "api.github.com" else host
-        try:
-            found = subprocess.run(  # noqa: S603 - a fixed command, no shell
-                [gh, "auth", "token", "--hostname", host],
-                capture_output=True,
-                text=True,
-                timeout=20,
-                check=False,
-                env=dict(env),
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            found = None
-        if found is not None and found.returncode == 0 and found.stdout.strip():
-            return found.stdout.strip()
-    raise P2PError("no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`")
-
-
 class GitHubRepository:
     """One repository on GitHub and its owner's Projects boards: the real port."""
 
@@ -158,10 +132,16 @@ class GitHubRepository:
 
     @classmethod
     def from_environment(
-        cls, repository: str, *, env: Mapping[str, str], sleep: Callable[[float], None] | None = None
+        cls,
+        repository: str,
+        *,
+        env: Mapping[str, str],
+        token: str | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> GitHubRepository:
-        """The adapter for `repository` with the token and API URL of the environment."""
-        api_url = (env.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+        """The adapter for `repository` with the API URL of the environment, and its token unless
+        one was found already."""
+        api_url = credentials.api_url(env)
         if not api_url.startswith(("https://", "http://")):
             # Not echoed: a token pasted into the wrong variable must not be printed.
             raise P2PError("GITHUB_API_URL must be an http(s) URL, such as https://api.github.com")
@@ -172,7 +152,7 @@ class GitHubRepository:
             raise P2PError(f"P2P_WRITE_DELAY must be a number of seconds, not {raw_delay!r}") from None
         if delay < 0:
             raise P2PError(f"P2P_WRITE_DELAY must not be negative, not {raw_delay!r}")
-        token = find_token(env, api_url)
+        token = token or find_token(env, api_url)
         github = Github(
             auth=Auth.Token(token),
             base_url=api_url,

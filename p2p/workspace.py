@@ -108,9 +108,13 @@ class Workspace:
                     self.root / SANDBOX_FILE, repository=self.repository(), now=self.now
                 )
             else:
+                from p2p.credentials import api_url, find_token
+
+                repository = self.repository()
+                token = find_token(self.env, api_url(self.env))  # before PyGithub is imported
                 from p2p.github import GitHubRepository
 
-                self._port = GitHubRepository.from_environment(self.repository(), env=self.env)
+                self._port = GitHubRepository.from_environment(repository, env=self.env, token=token)
         return self._port
 
     def close(self) -> None:

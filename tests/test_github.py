@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from p2p.credentials import find_token
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
-from p2p.github import GitHubRepository, document, find_token, repeated
+from p2p.github import GitHubRepository, document, repeated
 from p2p.models import FieldOption
 from p2p.port import FieldValue
 from tests.fakegithub import EPOCH, FakeGitHub

@@ -101,3 +101,11 @@ def test_the_probe_sees_the_adapter_when_a_command_needs_github(tmp_path: Path, 
 
     assert run["code"] == 1
     assert "p2p.github" in github_modules(run["modules"])
+
+
+def test_status_without_a_token_shows_seats_without_loading_github(tmp_path: Path) -> None:
+    # The token is looked for before the adapter is imported: with none, PyGithub never loads.
+    [run] = probe(roundtable(tmp_path), [["participants", "status"]], env={"GITHUB_TOKEN": ""})
+
+    assert run["code"] == 0
+    assert github_modules(run["modules"]) == []

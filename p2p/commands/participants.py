@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +23,6 @@ from p2p.port import INVITATION_WINDOW
 from p2p.seats import Seat, seats
 from p2p.workspace import Workspace
 
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
-
-
 # --- status ----------------------------------------------------------------------------------
 
 
@@ -34,7 +30,7 @@ def status(ws: Workspace, *, event: str | None, as_json: bool) -> int:
     """Each registration of one event: its seat and, when GitHub can be read, its access."""
     roundtable = ws.roundtable()
     chosen = ws.event(event)
-    access = _observe(ws, roundtable)
+    access = _observe(ws)
     lineup = _lineup(seats(chosen.participants, roundtable.capacity(chosen)))
     if as_json:
         ws.out(json.dumps(_as_json(roundtable, chosen, lineup, access), indent=2, ensure_ascii=False))
@@ -53,31 +49,18 @@ def status(ws: Workspace, *, event: str | None, as_json: bool) -> int:
     return 0
 
 
-def _observe(ws: Workspace, roundtable: Roundtable) -> AccessState | None:
+def _observe(ws: Workspace) -> AccessState | None:
     """GitHub's access state when a token (or the sandbox) is at hand; else None, with a note.
 
-    The token is found as every other command finds it: $GITHUB_TOKEN, $GH_TOKEN, else the
-    login of the `gh` CLI. Without any of them the GitHub adapter is not even imported.
+    The workspace finds the token as for every command ($GITHUB_TOKEN, $GH_TOKEN, else the login
+    of the `gh` CLI) before it imports the GitHub adapter, so without one PyGithub is not loaded.
     """
-    if not ws.sandbox:
-        if not (roundtable.settings.repository or ws.env.get("GITHUB_REPOSITORY")):
-            ws.err("note: no `repository:` in p2p.yaml and $GITHUB_REPOSITORY is empty: access is not shown")
-            return None
-        if not any(ws.env.get(name, "").strip() for name in TOKEN_VARIABLES) and not shutil.which(
-            "gh", path=ws.env.get("PATH")
-        ):
-            ws.err(
-                "note: access is not shown (seats only): no GitHub token: set GITHUB_TOKEN "
-                "(or GH_TOKEN), or log in with `gh auth login`"
-            )
-            return None
-        try:
-            port = ws.port()
-        except P2PError as error:  # no token after all (gh is not logged in), or a bad setting
-            ws.err(f"note: access is not shown (seats only): {error.message}")
-            return None
-        return port.read_access()
-    return ws.port().read_access()
+    try:
+        port = ws.port()
+    except P2PError as error:  # no repository named, no token, or a bad setting
+        ws.err(f"note: access is not shown (seats only): {error.message}")
+        return None
+    return port.read_access()
 
 
 def _lineup(all_seats: tuple[Seat, ...]) -> list[Seat]:

@@ -19,7 +19,7 @@ from p2p.access import (
 from p2p.errors import GuardError, InvitationLimitError, P2PError
 from p2p.models import AccessState, Event, Roundtable
 from p2p.plan import apply_plan, format_plan, printable, table
-from p2p.port import INVITATION_WINDOW
+from p2p.port import INVITATION_LIMIT, INVITATION_WINDOW
 from p2p.seats import Seat, seats
 from p2p.workspace import Workspace
 
@@ -170,7 +170,8 @@ def sync_with(ws: Workspace, access: AccessState, *, dry_run: bool, force: bool)
         if done:
             kept = f"the {_changes(done)} made {'stay' if done != 1 else 'stays'} made"
         raise P2PError(
-            "GitHub accepts at most 50 invitations per repository per 24 hours and refuses more for now: "
+            f"GitHub accepts at most {INVITATION_LIMIT} invitations per repository per 24 hours "
+            "and refuses more for now: "
             f"{left} invitation{'s' if left != 1 else ''} left to send; {kept}. "
             f"Run `p2p participants sync` again after {_when(again)}: it sends the rest."
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from p2p.plan import Progress
+from p2p.rules.plan import Progress
 
 # Short plans finish before a bar would be read; it would only flicker.
 SHORT_PLAN = 5

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from p2p.errors import NothingToDo, P2PError, UsageError
 from p2p.models import Event, Roundtable
-from p2p.plan import Progress
+from p2p.rules.plan import Progress
 
 if TYPE_CHECKING:
     from p2p.port import Port
@@ -59,7 +59,7 @@ class Workspace:
     def roundtable(self, *, reload: bool = False) -> Roundtable:
         """Settings and events, loaded strictly (raises InputErrors)."""
         if self._roundtable is None or reload:
-            from p2p.files import load_roundtable
+            from p2p.files.core import load_roundtable
 
             self._roundtable = load_roundtable(self.root)
         return self._roundtable
@@ -102,17 +102,17 @@ class Workspace:
         """The way to GitHub: the offline sandbox with --sandbox, else the real API."""
         if self._port is None:
             if self.sandbox:
-                from p2p.sandbox import Sandbox
+                from p2p.sandbox.store import Sandbox
 
                 self._port = Sandbox.open(
                     self.root / SANDBOX_FILE, repository=self.repository(), now=self.now
                 )
             else:
-                from p2p.credentials import api_url, find_token
+                from p2p.github.credentials import api_url, find_token
 
                 repository = self.repository()
                 token = find_token(self.env, api_url(self.env))  # before PyGithub is imported
-                from p2p.github import GitHubRepository
+                from p2p.github.adapter import GitHubRepository
 
                 self._port = GitHubRepository.from_environment(repository, env=self.env, token=token)
         return self._port

@@ -10,17 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from p2p.access import (
-    AccessAction,
-    CancelInvitation,
-    Invite,
-    Reinvite,
-    RemoveCollaborator,
-    access_of,
-    invited_since,
-    plan_access,
-    seats_taken,
-)
 from p2p.models import (
     AccessState,
     AfterEvent,
@@ -33,6 +22,17 @@ from p2p.models import (
     login_key,
 )
 from p2p.port import Port
+from p2p.rules.access import (
+    AccessAction,
+    CancelInvitation,
+    Invite,
+    Reinvite,
+    RemoveCollaborator,
+    access_of,
+    invited_since,
+    plan_access,
+    seats_taken,
+)
 
 # 2026-12-01 05:00 in America/Denver: events on 2026-12-01 have not ended yet.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

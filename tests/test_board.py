@@ -8,11 +8,18 @@ from typing import cast
 
 import pytest
 
-from p2p.board import CreateField, SetOptions, SetValue, board_findings, missing_fields, plan_board_setup
 from p2p.models import Board, BoardField, BoardItem, FieldOption
-from p2p.plan import format_plan
 from p2p.port import Port
-from p2p.sandbox import Sandbox
+from p2p.rules.board import (
+    CreateField,
+    SetOptions,
+    SetValue,
+    board_findings,
+    missing_fields,
+    plan_board_setup,
+)
+from p2p.rules.plan import format_plan
+from p2p.sandbox.store import Sandbox
 
 
 def options(*names: str, prefix: str = "o") -> tuple[FieldOption, ...]:

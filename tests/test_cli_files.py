@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from p2p.cli import app
-from p2p.files import load_event
-from p2p.schema import event_schema_text
+from p2p.files.core import load_event
+from p2p.files.schema import event_schema_text
 
 HEAD = "# yaml-language-server: $schema=schema.json\n"
 

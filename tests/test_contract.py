@@ -16,10 +16,10 @@ from typing import Literal, Protocol
 import pytest
 
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
-from p2p.github import GitHubRepository
+from p2p.github.adapter import GitHubRepository
 from p2p.models import Board, Invitation, Issue, IssueState, StateReason
 from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
-from p2p.sandbox import Sandbox
+from p2p.sandbox.store import Sandbox
 from tests.fakegithub import LEAN_COFFEE_STATUS, FakeGitHub
 
 REPOSITORY = "acme/roundtable"

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from p2p import files
 from p2p.commands.files import participants_add, participants_cancel
 from p2p.errors import InputErrors, P2PError
-from p2p.files import (
+from p2p.files import core as files
+from p2p.files.core import (
     EventDocument,
     create_event_file,
     edit_event,

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from p2p.errors import InputError, InputErrors
-from p2p.files import MAX_BYTES, check, load_event, load_roundtable, load_settings
+from p2p.files.core import MAX_BYTES, check, load_event, load_roundtable, load_settings
+from p2p.files.schema import EVENT_SCHEMA_FILE, SETTINGS_SCHEMA_FILE, event_schema_text, schema_files
 from p2p.models import Event
-from p2p.schema import EVENT_SCHEMA_FILE, SETTINGS_SCHEMA_FILE, event_schema_text, schema_files
 
 REPO = Path(__file__).resolve().parent.parent
 HEAD = "# yaml-language-server: $schema=schema.json\n"

@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from p2p import render
 from p2p.errors import InputError, InputErrors
-from p2p.files import MAX_ERRORS, load_event, load_settings
-from p2p.markdown import one_line
+from p2p.files.core import MAX_ERRORS, load_event, load_settings
 from p2p.models import Event, Roundtable, Settings
+from p2p.pages import render
+from p2p.pages.markdown import one_line
 
 # Each example must finish well within this; a loader that hangs fails the test.
 DEADLINE = timedelta(seconds=2)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from p2p.credentials import find_token
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
-from p2p.github import GitHubRepository, document, repeated
+from p2p.github.adapter import GitHubRepository, document, repeated
+from p2p.github.credentials import find_token
 from p2p.models import FieldOption
 from p2p.port import FieldValue
 from tests.fakegithub import EPOCH, FakeGitHub
@@ -811,7 +811,7 @@ def test_a_secret_in_the_api_url_stays_out_of_messages() -> None:
 
 
 def test_every_graphql_document_loads_from_the_package() -> None:
-    folder = Path(__file__).resolve().parent.parent / "p2p" / "graphql"
+    folder = Path(__file__).resolve().parent.parent / "p2p" / "github" / "graphql"
     names = sorted(p.stem for p in folder.glob("*.graphql"))
     assert names
     for name in names:
@@ -827,7 +827,9 @@ def test_the_graphql_documents_are_valid_against_githubs_schema() -> None:
     if not schema_file.exists():
         pytest.skip("GitHub's schema is not beside the project (CI runs graphql-check where it is)")
     schema = graphql.build_schema(schema_file.read_text(), assume_valid_sdl=True, assume_valid=True)
-    for path in sorted((Path(__file__).resolve().parent.parent / "p2p" / "graphql").glob("*.graphql")):
+    for path in sorted(
+        (Path(__file__).resolve().parent.parent / "p2p" / "github" / "graphql").glob("*.graphql")
+    ):
         assert graphql.validate(schema, graphql.parse(path.read_text())) == [], path.name
     for count in (1, 2, 20):
         assert graphql.validate(schema, graphql.parse(repeated("set_fields", count))) == [], count

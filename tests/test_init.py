@@ -23,9 +23,9 @@ from p2p.commands.init import (
     scaffold_files,
     toolkit_from,
 )
-from p2p.files import load_event, load_settings
+from p2p.files.core import load_event, load_settings
 from p2p.models import Settings
-from p2p.render import find_regions
+from p2p.pages.render import find_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_GITHUB = ROOT / ".github"

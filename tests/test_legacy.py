@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from p2p.files import load_event
-from p2p.legacy import (
+from p2p.files.core import load_event
+from p2p.files.readme_import import (
     ImportedEvent,
     PageImport,
     clean_title,

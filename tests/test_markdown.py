@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from p2p.markdown import ZERO_WIDTH_SPACE, block, inline, link_target, one_line
+from p2p.pages.markdown import ZERO_WIDTH_SPACE, block, inline, link_target, one_line
 
 ZW = ZERO_WIDTH_SPACE
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner, Result
 
 from p2p.cli import app
 from p2p.models import login_key
-from p2p.sandbox import Sandbox
+from p2p.sandbox.store import Sandbox
 from p2p.workspace import SANDBOX_FILE
 
 REPOSITORY = "acme/roundtable"

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from p2p import render
 from p2p.errors import InputError
 from p2p.models import Event, Presenter, Roundtable, Settings
+from p2p.pages import render
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("P2P_UPDATE_GOLDEN") == "1"

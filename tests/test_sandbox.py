@@ -12,7 +12,7 @@ import pytest
 from p2p.errors import GitHubError, P2PError
 from p2p.models import Roundtable, Settings
 from p2p.port import Port
-from p2p.sandbox import Sandbox
+from p2p.sandbox.store import Sandbox
 from p2p.workspace import SANDBOX_FILE, Workspace
 
 REPOSITORY = "acme/roundtable"

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from p2p.models import Comment, Event, Issue, Registration, Roundtable, Settings, Takeaway, TopicState
-from p2p.takeaways import (
+from p2p.rules.takeaways import (
     AddTakeaway,
     RemoveTakeaway,
     TakeawayChange,

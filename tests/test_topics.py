@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from p2p.board import MoveItem, SetValue
 from p2p.models import (
     Board,
     BoardField,
@@ -20,9 +19,9 @@ from p2p.models import (
     Settings,
     TopicState,
 )
-from p2p.plan import format_plan, printable
-from p2p.sandbox import Sandbox
-from p2p.topics import (
+from p2p.rules.board import MoveItem, SetValue
+from p2p.rules.plan import format_plan, printable
+from p2p.rules.topics import (
     CreateLabel,
     LabelProposal,
     OpenTopic,
@@ -37,6 +36,7 @@ from p2p.topics import (
     topic_body,
     waiting_proposals,
 )
+from p2p.sandbox.store import Sandbox
 
 E = "2030-05-01"
 LATER = "2030-06-12"

@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 from p2p.cli import app
-from p2p.sandbox import Sandbox
-from p2p.topics import marker
+from p2p.rules.topics import marker
+from p2p.sandbox.store import Sandbox
 from tests.fakegithub import FakeGitHub
 
 REPOSITORY = "acme/roundtable"
@@ -247,7 +247,7 @@ def roundtable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Round
     if request.param == "sandbox":
         yield Roundtable(tmp_path, SandboxWorld(tmp_path))
         return
-    pytest.importorskip("p2p.github")
+    pytest.importorskip("p2p.github.adapter")
     with FakeGitHub(REPOSITORY, now=T0) as fake:
         yield Roundtable(tmp_path, FakeWorld(fake))
         assert fake.unhandled == []
@@ -473,7 +473,7 @@ def test_topics_sync_creates_the_event_label(roundtable: Roundtable) -> None:
 
 
 def test_a_run_that_fails_half_way_finishes_on_the_next_without_duplicates(tmp_path: Path) -> None:
-    pytest.importorskip("p2p.github")
+    pytest.importorskip("p2p.github.adapter")
     (tmp_path / "events").mkdir()
     (tmp_path / "p2p.yaml").write_text(SETTINGS, encoding="utf-8")
     (tmp_path / "events" / f"{E}.yaml").write_text(EVENT, encoding="utf-8")

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from p2p.board import MoveItem, SetValue, order_moves
 from p2p.models import (
     Board,
     BoardField,
@@ -22,7 +21,8 @@ from p2p.models import (
     Settings,
     TopicState,
 )
-from p2p.votes import Slot, agenda_slots, plan_tally, tally
+from p2p.rules.board import MoveItem, SetValue, order_moves
+from p2p.rules.votes import Slot, agenda_slots, plan_tally, tally
 
 EVENT = "2030-05-01"
 T0 = datetime(2030, 4, 20, 12, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from p2p.cli import app
-from p2p.sandbox import Sandbox
+from p2p.sandbox.store import Sandbox
 from tests.fakegithub import FakeGitHub
 
 REPOSITORY = "acme/roundtable"
@@ -50,7 +50,7 @@ def votes_of(topic: int) -> list[str]:
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Path, FakeGitHub | Sandbox]]:
     write_roundtable(tmp_path)
     if request.param == "fake":
-        pytest.importorskip("p2p.github")
+        pytest.importorskip("p2p.github.adapter")
         with FakeGitHub(REPOSITORY, now=T0) as fake:
             fake.add_project(1)
             for topic in range(1, TOPICS + 1):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from p2p.errors import P2PError
 from p2p.models import Roundtable
-from p2p.sandbox import Sandbox
+from p2p.sandbox.store import Sandbox
 from p2p.workspace import SANDBOX_FILE, SETTINGS_FILE, Workspace
 
 NAME = "Demo roundtable"
@@ -132,7 +132,7 @@ class Demo:
 
     def region(self, name: str) -> None:
         """Print one generated region of the README, as GitHub would show its source."""
-        from p2p.render import README_FILE, find_regions
+        from p2p.pages.render import README_FILE, find_regions
 
         text = (self.root / README_FILE).read_text(encoding="utf-8")
         lines = text.split("\n")

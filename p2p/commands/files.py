@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from p2p.errors import InputErrors, NothingToDo, P2PError, UsageError
-from p2p.files import (
+from p2p.files.core import (
     EVENTS_DIR,
     SETTINGS_FILE,
     SLUG,
@@ -21,10 +21,10 @@ from p2p.files import (
     relative_path,
     write_text_atomic,
 )
-from p2p.files import check as check_files
+from p2p.files.core import check as check_files
+from p2p.files.schema import EVENT_SCHEMA_FILE, event_schema_text
 from p2p.models import START_PATTERN, Event, Format, check_login, login_key
-from p2p.schema import EVENT_SCHEMA_FILE, event_schema_text
-from p2p.seats import Seat, seats
+from p2p.rules.seats import Seat, seats
 from p2p.workspace import Workspace
 
 MAX_SLUG = 60  # a file name has room for 255 bytes; a slug is a word or two

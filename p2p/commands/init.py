@@ -26,9 +26,9 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from p2p.errors import P2PError, UsageError
-from p2p.markdown import inline
 from p2p.models import REPOSITORY_PATTERN, Settings
-from p2p.plan import table
+from p2p.pages.markdown import inline
+from p2p.rules.plan import table
 from p2p.workspace import EVENTS_DIR, SETTINGS_FILE, Workspace
 
 SCAFFOLD = "scaffold"
@@ -270,7 +270,7 @@ def init(ws: Workspace, *, directory: Path, name: str | None, repository: str | 
 
 def write_scaffold(directory: Path, files: dict[str, str]) -> list[str]:
     """Write the files; return those that existed and were replaced."""
-    from p2p.files import write_text_atomic
+    from p2p.files.core import write_text_atomic
 
     replaced = []
     for relative, text in files.items():
@@ -293,7 +293,7 @@ def _render(ws: Workspace) -> None:
 
 def _verify(directory: Path) -> None:
     """What was written must pass `p2p check`: a failure here is a bug in the scaffold."""
-    from p2p.files import check
+    from p2p.files.core import check
 
     errors = check(directory)
     if errors:

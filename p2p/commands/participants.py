@@ -6,7 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from p2p.access import (
+from p2p.errors import GuardError, InvitationLimitError, P2PError
+from p2p.models import AccessState, Event, Roundtable
+from p2p.port import INVITATION_LIMIT, INVITATION_WINDOW
+from p2p.rules.access import (
     AccessKind,
     AccessPlan,
     Invite,
@@ -16,11 +19,8 @@ from p2p.access import (
     invited_since,
     plan_access,
 )
-from p2p.errors import GuardError, InvitationLimitError, P2PError
-from p2p.models import AccessState, Event, Roundtable
-from p2p.plan import apply_plan, format_plan, printable, table
-from p2p.port import INVITATION_LIMIT, INVITATION_WINDOW
-from p2p.seats import Seat, seats
+from p2p.rules.plan import apply_plan, format_plan, printable, table
+from p2p.rules.seats import Seat, seats
 from p2p.workspace import Workspace
 
 # --- status ----------------------------------------------------------------------------------

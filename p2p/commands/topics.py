@@ -16,9 +16,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
-from p2p.board import board_findings, missing_fields, plan_board_setup
 from p2p.errors import P2PError, StaleError
-from p2p.files import EventDocument, edit_event, relative_path
+from p2p.files.core import EventDocument, edit_event, relative_path
 from p2p.models import (
     AccessState,
     AgendaItem,
@@ -34,12 +33,13 @@ from p2p.models import (
     Takeaway,
     TopicState,
 )
-from p2p.plan import Action, apply_plan, format_plan, printable, table
 from p2p.port import FieldValue, Port, RequestCount
-from p2p.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
-from p2p.topics import active_topics, batched, plan_topics, waiting_proposals
-from p2p.votes import Tally, agenda_slots, plan_tally
-from p2p.votes import tally as count_votes
+from p2p.rules.board import board_findings, missing_fields, plan_board_setup
+from p2p.rules.plan import Action, apply_plan, format_plan, printable, table
+from p2p.rules.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
+from p2p.rules.topics import active_topics, batched, plan_topics, waiting_proposals
+from p2p.rules.votes import Tally, agenda_slots, plan_tally
+from p2p.rules.votes import tally as count_votes
 from p2p.workspace import Workspace
 
 # --- the commands as cli.py calls them ---------------------------------------------------

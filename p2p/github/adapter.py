@@ -2,7 +2,7 @@
 
 Every HTTP request goes through one method, `_send`, which counts it, spaces writes, retries
 only what is safe to retry and turns GitHub's refusals into clear GitHubErrors. GraphQL
-documents live in `p2p/graphql/`. Nothing past this module sees a PyGithub object or raw JSON.
+documents live in `p2p/github/graphql/`. Nothing past this module sees a PyGithub object or raw JSON.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from urllib.parse import quote, urlsplit
 from github import Auth, Github, GithubException
 from requests.exceptions import RequestException
 
-from p2p import credentials
-from p2p.credentials import find_token
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
+from p2p.github import credentials
+from p2p.github.credentials import find_token
 from p2p.models import (
     EVENT_PREFIX,
     AccessState,
@@ -84,8 +84,8 @@ def pause(seconds: float) -> None:
 
 @cache
 def document(name: str) -> str:
-    """A GraphQL document of the package, `p2p/graphql/<name>.graphql`."""
-    return resources.files("p2p").joinpath("graphql", f"{name}.graphql").read_text(encoding="utf-8")
+    """A GraphQL document of the package, `p2p/github/graphql/<name>.graphql`."""
+    return resources.files("p2p.github").joinpath("graphql", f"{name}.graphql").read_text(encoding="utf-8")
 
 
 @cache
@@ -441,7 +441,7 @@ class GitHubRepository:
         missing_ok: Sequence[str] = (),
         text: str | None = None,
     ) -> Any:
-        """Run one document (`text`, else `p2p/graphql/<name>.graphql`); GraphQL errors that arrive
+        """Run one document (`text`, else `p2p/github/graphql/<name>.graphql`); GraphQL errors that arrive
         with HTTP 200 become GitHubErrors.
 
         An error of type NOT_FOUND at a field named in `missing_ok` (the last name of its path: the

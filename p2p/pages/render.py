@@ -7,7 +7,7 @@ events are past and which is next, so the same files give the same bytes on any 
 Templates (`NAME.md.j2`) come from the roundtable's own `templates/` folder first, then from
 the package's defaults. They render with `StrictUndefined` and without autoescaping: every
 untrusted string goes through the `md` filter (one line) or `md_block` (the organizers'
-Markdown) of `p2p.markdown`. The context a template sees:
+Markdown) of `p2p.pages.markdown`. The context a template sees:
 
 - `settings` (p2p.yaml), `repository` ("owner/name" or none), `links` (a `Links`);
 - README regions: `next` (an `EventView` or none), `upcoming` (later events), `past`
@@ -29,9 +29,9 @@ import icalendar
 import jinja2
 
 from p2p.errors import InputError
-from p2p.markdown import block, fence_after, inline, link_target, one_line
 from p2p.models import Event, Presenter, Roundtable
-from p2p.seats import seats
+from p2p.pages.markdown import block, fence_after, inline, link_target, one_line
+from p2p.rules.seats import seats
 
 README_FILE = "README.md"
 TAKEAWAYS_FILE = "TAKEAWAYS.md"
@@ -328,7 +328,7 @@ def environment(root: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if root is not None:
         loaders.append(jinja2.FileSystemLoader(root / TEMPLATES_DIR))
-    loaders.append(jinja2.PackageLoader("p2p", "templates"))
+    loaders.append(jinja2.PackageLoader("p2p.pages", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,

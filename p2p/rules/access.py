@@ -25,7 +25,7 @@ from typing import Literal
 
 from p2p.models import AccessState, Event, Invitation, Roundtable, login_key
 from p2p.port import Port
-from p2p.seats import Seat, seats
+from p2p.rules.seats import Seat, seats
 
 AccessKind = Literal["collaborator", "invited", "invite-expired", "none"]
 

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from p2p.models import Board, BoardField, BoardItem, FieldOption, FieldType
-from p2p.plan import printable
 from p2p.port import Port
+from p2p.rules.plan import printable
 
 VOTES = "Votes"
 EVENT = "Event"

@@ -6,16 +6,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from p2p.board import (
-    EVENT,
-    STATUS,
-    TO_DISCUSS,
-    SetValue,
-    item_label,
-    same_value,
-    to_discuss,
-    usable,
-)
 from p2p.models import (
     TOPIC_LABEL,
     Board,
@@ -28,9 +18,19 @@ from p2p.models import (
     TopicState,
     login_key,
 )
-from p2p.plan import Action, printable
 from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
-from p2p.seats import accepted_logins
+from p2p.rules.board import (
+    EVENT,
+    STATUS,
+    TO_DISCUSS,
+    SetValue,
+    item_label,
+    same_value,
+    to_discuss,
+    usable,
+)
+from p2p.rules.plan import Action, printable
+from p2p.rules.seats import accepted_logins
 
 TOPIC_COLOR = "0e8a16"
 TOPIC_DESCRIPTION = "A topic for the roundtable's lean coffee: vote for it with a thumbs-up"

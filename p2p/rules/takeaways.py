@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from p2p.models import Comment, Event, Roundtable, Takeaway, TopicState
-from p2p.plan import printable
-from p2p.topics import active_topics, is_topic_of, may_speak
+from p2p.rules.plan import printable
+from p2p.rules.topics import active_topics, is_topic_of, may_speak
 
 _TAKEAWAY = re.compile(r"\s*takeaway:(?P<text>.*)", re.IGNORECASE | re.DOTALL)
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
 
-from p2p.board import VOTES, MoveItem, SetValue, order_moves, same_value, usable
 from p2p.models import AgendaItem, Board, Event, Issue, Roundtable, Settings, TopicState, login_key
-from p2p.seats import seats
-from p2p.topics import active_topics, is_topic_of
+from p2p.rules.board import VOTES, MoveItem, SetValue, order_moves, same_value, usable
+from p2p.rules.seats import seats
+from p2p.rules.topics import active_topics, is_topic_of
 
 Why = Literal["bot", "not a participant", "waitlisted", "cancelled", "over budget", "withdrawn topic"]
 

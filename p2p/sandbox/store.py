@@ -18,9 +18,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from p2p.board import STATUS_OPTIONS
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
-from p2p.files import replace_file
+from p2p.files.core import replace_file
 from p2p.models import (
     EVENT_PREFIX,
     TOPIC_LABEL,
@@ -52,6 +51,7 @@ from p2p.port import (
     sent_value,
     values_name,
 )
+from p2p.rules.board import STATUS_OPTIONS
 
 FORMAT: Literal[1] = 1
 # The token's user: a GitHub App's bot (the adapter shows it as "p2p-bot"), which holds its

@@ -1,7 +1,7 @@
 """The port: the operations on GitHub the rules need, in the project's own models.
 
-Two adapters implement it: `p2p.github.GitHubRepository` (the real API) and
-`p2p.sandbox.Sandbox` (an offline JSON file). Both pass the same contract tests.
+Two adapters implement it: `p2p.github.adapter.GitHubRepository` (the real API) and
+`p2p.sandbox.store.Sandbox` (an offline JSON file). Both pass the same contract tests.
 """
 
 from __future__ import annotations

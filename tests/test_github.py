@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
-from p2p.github.adapter import GitHubRepository, document, repeated
+from p2p.github.adapter import GitHubRepository
+from p2p.github.client import document, repeated
 from p2p.github.credentials import find_token
 from p2p.models import FieldOption
 from p2p.port import FieldValue

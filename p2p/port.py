@@ -1,17 +1,19 @@
 """The port: the operations on GitHub the rules need, in the project's own models.
 
 Two adapters implement it: `p2p.github.adapter.GitHubRepository` (the real API) and
-`p2p.sandbox.store.Sandbox` (an offline JSON file). Both pass the same contract tests.
+`p2p.sandbox.store.Sandbox` (an offline JSON file). Both pass the same contract tests, and both
+take from here what they must say alike: GitHub's limits, the checks of a call, and the
+sentences of GitHub's refusals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from p2p.errors import P2PError
+from p2p.errors import GitHubError, InvitationLimitError, P2PError
 from p2p.models import (
     AccessState,
     Board,
@@ -30,6 +32,9 @@ from p2p.models import (
 # for the GraphQL API", GitHub Docs). GitHub's own MCP server writes project field values 20 to a
 # request (github/github-mcp-server#2903): the same bound keeps a request small and quick.
 VALUES_PER_REQUEST = 20
+# GitHub pages REST lists and GraphQL connections at 100 items at most ("Using pagination in the
+# REST API", GitHub Docs; GraphQL's `first` takes 1 to 100): each further 100 cost a request.
+PAGE_SIZE = 100
 
 # A repository invitation expires after 7 days (GitHub Support in community discussions; the REST
 # reference only reports `expired`).
@@ -37,6 +42,11 @@ INVITATION_LIFETIME = timedelta(days=7)
 # "Add a repository collaborator" (GitHub Docs): at most 50 invitations to a repository per 24 hours.
 INVITATION_LIMIT = 50
 INVITATION_WINDOW = timedelta(hours=24)
+
+
+def invitation_expired(created_at: datetime, now: datetime) -> bool:
+    """Whether an invitation sent at `created_at` has expired by `now` (GitHub's 7 days)."""
+    return now - created_at >= INVITATION_LIFETIME
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,57 @@ def sent_value(board: Board, field: BoardField, value: str | float) -> str | flo
             raise P2PError(f"board #{board.number}: field {field.name!r} has no option {value!r} ({known})")
         return option.id
     raise P2PError(f"board #{board.number}: field {field.name!r} cannot be set by the toolkit")
+
+
+def check_batch(values: Sequence[FieldValue]) -> None:
+    """Refuse more values than one request sets."""
+    if len(values) > VALUES_PER_REQUEST:
+        raise ValueError(f"at most {VALUES_PER_REQUEST} values in one request, not {len(values)}")
+
+
+CREATABLE_FIELD_TYPES: tuple[FieldType, ...] = ("number", "text", "single_select")
+
+
+def check_creatable(board: Board, name: str, type: FieldType) -> None:
+    """Refuse a field of a type the toolkit cannot create."""
+    if type not in CREATABLE_FIELD_TYPES:
+        raise P2PError(f"board #{board.number}: cannot create field {name!r} of type {type!r}")
+
+
+# --- GitHub's refusals, in the words both adapters use -------------------------------------
+
+
+def not_found(action: str, repository: str) -> GitHubError:
+    """A REST 404: nothing there, or nothing the token can see."""
+    return GitHubError(
+        f"GitHub found nothing while trying to {action} in {repository} (404 Not Found): check "
+        "`repository:` in p2p.yaml, and that the token can see that repository",
+        status=404,
+    )
+
+
+def refused(action: str, repository: str, said: str, *, details: str = "") -> GitHubError:
+    """A REST 422, with GitHub's message (`said`) and the details of its errors."""
+    return GitHubError(
+        f"GitHub refused to {action} in {repository} (422 {said or 'Unprocessable Entity'}"
+        f"{': ' + details if details else ''})",
+        status=422,
+    )
+
+
+def graphql_refused(action: str, said: str) -> GitHubError:
+    """GraphQL errors of no kind the toolkit knows, with what GitHub said."""
+    return GitHubError(f"GitHub's GraphQL API refused to {action}: {said}")
+
+
+def invitation_limit(repository: str, said: str, *, status: int) -> InvitationLimitError:
+    """GitHub's refusal of an invitation past INVITATION_LIMIT in INVITATION_WINDOW."""
+    hours = INVITATION_WINDOW // timedelta(hours=1)
+    return InvitationLimitError(
+        f"GitHub refuses more invitations to {repository} (at most {INVITATION_LIMIT} per repository "
+        f"per {hours} hours): {said}",
+        status=status,
+    )
 
 
 @dataclass

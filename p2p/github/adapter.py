@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from p2p.errors import GitHubError, P2PError
+from p2p.errors import GitHubError
 from p2p.github import mapping
-from p2p.github.client import PAGE, GitHubClient, already_exists, repeated
+from p2p.github.client import GitHubClient, already_exists, repeated
 from p2p.github.mapping import NEW_OPTION
 from p2p.models import (
     EVENT_PREFIX,
@@ -28,7 +28,15 @@ from p2p.models import (
     event_id_of,
     login_key,
 )
-from p2p.port import VALUES_PER_REQUEST, FieldValue, RequestCount, item_name, values_name
+from p2p.port import (
+    PAGE_SIZE,
+    FieldValue,
+    RequestCount,
+    check_batch,
+    check_creatable,
+    item_name,
+    values_name,
+)
 
 
 class GitHubRepository:
@@ -183,8 +191,8 @@ class GitHubRepository:
         unknown = [n for n in wanted if n not in self._node_ids]
         found: dict[int, list[Comment]] = {}
         follow: dict[int, str] = {}
-        for start in range(0, len(known), PAGE):
-            ids = [self._node_ids[n] for n in known[start : start + PAGE]]
+        for start in range(0, len(known), PAGE_SIZE):
+            ids = [self._node_ids[n] for n in known[start : start + PAGE_SIZE]]
             # An issue deleted since it was read is a null and a NOT_FOUND error at its index.
             data = self._client.graphql(
                 "comments", {"ids": ids}, action="read comments", need="issues", missing_ok=("nodes",)
@@ -388,8 +396,7 @@ class GitHubRepository:
         )
 
     def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
-        if len(values) > VALUES_PER_REQUEST:
-            raise ValueError(f"at most {VALUES_PER_REQUEST} values in one request, not {len(values)}")
+        check_batch(values)
         inputs = {
             f"set{n}": {
                 "projectId": board.id,
@@ -424,9 +431,8 @@ class GitHubRepository:
     def create_field(
         self, board: Board, name: str, type: FieldType, options: Sequence[str] = ()
     ) -> BoardField:
+        check_creatable(board, name, type)
         kinds = {"number": "NUMBER", "text": "TEXT", "single_select": "SINGLE_SELECT"}
-        if type not in kinds:
-            raise P2PError(f"board #{board.number}: cannot create field {name!r} of type {type!r}")
         data = self._client.graphql(
             "create_field",
             {

@@ -21,10 +21,10 @@ from urllib.parse import urlsplit
 from github import Auth, Github, GithubException
 from requests.exceptions import RequestException
 
-from p2p.errors import GitHubError, InvitationLimitError, P2PError
+from p2p.errors import GitHubError, P2PError
 from p2p.github import credentials
 from p2p.github.credentials import find_token
-from p2p.port import RequestCount
+from p2p.port import PAGE_SIZE, RequestCount, graphql_refused, invitation_limit, not_found, refused
 
 # GitHub's advice against secondary rate limits: requests that create content one at a time,
 # at least a second apart ("Best practices for using the REST API", GitHub Docs).
@@ -33,7 +33,6 @@ ATTEMPTS = 4  # one request and up to three retries
 # "wait for at least one minute before retrying", then longer ("Rate limits for the REST API").
 SECONDARY_WAIT = 60.0
 LONGEST_WAIT = 15 * 60.0  # a longer wait ends the run: it says when to run again
-PAGE = 100
 REDIRECTS = 3  # redirects followed for one request
 REPEAT_AT = (302, 307, 308)  # redirects whose request is repeated as it was, at the new address
 MAYBE_APPLIED = (
@@ -126,7 +125,7 @@ class GitHubClient:
         github = Github(
             auth=Auth.Token(token),
             base_url=api_url,
-            per_page=PAGE,
+            per_page=PAGE_SIZE,
             # PyGithub's retry cannot tell a GraphQL query from a mutation (both POST) and would
             # re-send a POST on a 5xx: `send` retries instead, and only what is safe to retry.
             retry=None,
@@ -335,11 +334,7 @@ class GitHubClient:
                 status=401,
             )
         elif _invitation_limit(error, action):
-            made = InvitationLimitError(
-                f"GitHub refuses more invitations to {where} (at most 50 per repository per 24 hours): "
-                f"{details or said}",
-                status=status,
-            )
+            made = invitation_limit(where, details or said, status=status)
         elif _rate_limited(error):
             made = self._rate_limit_error(action, headers, status)
         elif status == 403:
@@ -347,17 +342,9 @@ class GitHubClient:
                 action, need, said or "Forbidden", headers.get("x-accepted-github-permissions")
             )
         elif status == 404:
-            made = GitHubError(
-                f"GitHub found nothing while trying to {action} in {where} (404 Not Found): check "
-                "`repository:` in p2p.yaml, and that the token can see that repository",
-                status=404,
-            )
+            made = not_found(action, where)
         elif status == 422:
-            made = GitHubError(
-                f"GitHub refused to {action} in {where} (422 {said or 'Unprocessable Entity'}"
-                f"{': ' + details if details else ''})",
-                status=422,
-            )
+            made = refused(action, where, said, details=details)
         elif status >= 500 and write:
             made = GitHubError(
                 f"GitHub answered {status} while trying to {action} in {where}; {MAYBE_APPLIED}",
@@ -388,7 +375,7 @@ class GitHubClient:
         """Every item of a REST list, following GitHub's Link header page by page, 100 a page (the
         most per_page takes: "Using pagination in the REST API", GitHub Docs)."""
         url: str | None = path
-        query: Mapping[str, Any] | None = {"per_page": PAGE, **(params or {})}
+        query: Mapping[str, Any] | None = {"per_page": PAGE_SIZE, **(params or {})}
         while url is not None:
             headers, data = self.send("GET", url, action=action, need=need, params=query)
             yield from data or []
@@ -440,7 +427,7 @@ class GitHubClient:
                     status=404,
                 )
             )
-        return self.error(GitHubError(f"GitHub's GraphQL API refused to {action}: {said}"))
+        return self.error(graphql_refused(action, said))
 
 
 # --- reading answers and refusals ------------------------------------------------------------

@@ -18,7 +18,7 @@ from p2p.models import (
     Issue,
     Reaction,
 )
-from p2p.port import INVITATION_LIFETIME, sent_value
+from p2p.port import invitation_expired, sent_value
 
 FIELD_TYPES: dict[str, FieldType] = {"TEXT": "text", "NUMBER": "number", "SINGLE_SELECT": "single_select"}
 NEW_OPTION = {"color": "GRAY", "description": ""}
@@ -80,7 +80,7 @@ def invitation(row: Mapping[str, Any], now: datetime) -> Invitation:
     if not isinstance(expired, bool):
         # `expired` is not among the required fields of a repository invitation (the "Repository
         # Invitation" schema of the REST reference): without it, GitHub's 7 days decide.
-        expired = now - created >= INVITATION_LIFETIME
+        expired = invitation_expired(created, now)
     return Invitation(
         id=int(row["id"]),
         login=str((row.get("invitee") or {}).get("login") or ""),

@@ -336,7 +336,9 @@ class Board(Model):
     items: tuple[BoardItem, ...] = ()
 
     def field(self, name: str) -> BoardField | None:
-        return next((f for f in self.fields if f.name == name), None)
+        """The field of that name, whatever its case: GitHub refuses two fields whose names differ
+        only in case."""
+        return next((f for f in self.fields if f.name.casefold() == name.casefold()), None)
 
     def item_for(self, issue: int) -> BoardItem | None:
         return next((i for i in self.items if i.issue == issue), None)

@@ -58,9 +58,12 @@ class FieldValue:
     value: str | float
 
 
-def item_name(item: BoardItem) -> str:
-    """A board item as GitHub's messages name it: "issue #5", or "item <id>" for a draft."""
-    return f"issue #{item.issue}" if item.issue is not None else f"item {item.id}"
+def item_name(item: BoardItem, *, short: bool = False) -> str:
+    """A board item as messages name it: "issue #5" ("#5" when `short`, as a plan's subjects
+    show it), or "item <id>" for a draft."""
+    if item.issue is None:
+        return f"item {item.id}"
+    return f"#{item.issue}" if short else f"issue #{item.issue}"
 
 
 def values_name(values: Sequence[FieldValue]) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from p2p.models import Board, BoardField, BoardItem, FieldOption, FieldType
-from p2p.port import Port
+from p2p.port import Port, item_name
 from p2p.rules.plan import printable
 
 VOTES = "Votes"
@@ -28,11 +28,6 @@ _PURPOSE = {
 }
 
 
-def find_field(board: Board, name: str) -> BoardField | None:
-    """The board's field of that name; GitHub refuses two fields whose names differ only in case."""
-    return next((f for f in board.fields if f.name.casefold() == name.casefold()), None)
-
-
 def find_option(field: BoardField, name: str) -> FieldOption | None:
     return next((o for o in field.options if o.name.casefold() == name.casefold()), None)
 
@@ -51,10 +46,6 @@ def show(value: str | float) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return printable(str(value))
-
-
-def item_label(item: BoardItem) -> str:
-    return f"#{item.issue}" if item.issue is not None else f"item {item.id}"
 
 
 # --- actions ---------------------------------------------------------------------------
@@ -136,7 +127,7 @@ class SetValue:
 
     @property
     def subject(self) -> str:
-        return f"{item_label(self.item)} {printable(self.field.name)}"
+        return f"{item_name(self.item, short=True)} {printable(self.field.name)}"
 
     @property
     def reason(self) -> str:
@@ -159,11 +150,11 @@ class MoveItem:
 
     @property
     def subject(self) -> str:
-        return item_label(self.item)
+        return item_name(self.item, short=True)
 
     @property
     def reason(self) -> str:
-        where = "to the top" if self.after is None else f"after {item_label(self.after)}"
+        where = "to the top" if self.after is None else f"after {item_name(self.after, short=True)}"
         return f"{where}: {self.why}"
 
     def apply(self, port: Port) -> None:
@@ -181,7 +172,7 @@ def plan_board_setup(board: Board) -> list[CreateField | SetOptions]:
     """
     actions: list[CreateField | SetOptions] = []
     for name, type_, options in REQUIRED:
-        field = find_field(board, name)
+        field = board.field(name)
         if field is None:
             actions.append(CreateField(board, name, type_, options))
             continue
@@ -215,7 +206,7 @@ class Finding:
 def board_findings(board: Board) -> list[Finding]:
     findings = []
     for name, type_, options in REQUIRED:
-        field = find_field(board, name)
+        field = board.field(name)
         if field is None:
             continue
         if field.type != type_:
@@ -243,7 +234,7 @@ def missing_fields(board: Board) -> list[str]:
     """What the board lacks for lean coffee, for a hint to run `p2p board setup`."""
     missing = []
     for name, type_, options in REQUIRED:
-        field = find_field(board, name)
+        field = board.field(name)
         if field is None or field.type != type_:
             missing.append(f"field {name}")
         else:
@@ -254,7 +245,7 @@ def missing_fields(board: Board) -> list[str]:
 def usable(board: Board, name: str) -> BoardField | None:
     """The required field `name`, when the board has it with the right type (and, for
     Status, with the To Discuss option)."""
-    field = find_field(board, name)
+    field = board.field(name)
     wanted = {n: t for n, t, _ in REQUIRED}[name]
     if field is None or field.type != wanted:
         return None

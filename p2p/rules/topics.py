@@ -18,13 +18,12 @@ from p2p.models import (
     TopicState,
     login_key,
 )
-from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
+from p2p.port import VALUES_PER_REQUEST, FieldValue, Port, item_name
 from p2p.rules.board import (
     EVENT,
     STATUS,
     TO_DISCUSS,
     SetValue,
-    item_label,
     same_value,
     to_discuss,
     usable,
@@ -228,7 +227,7 @@ class SetValues:
 
     @property
     def subject(self) -> str:
-        cards = ", ".join(dict.fromkeys(item_label(v.item) for v in self.values))
+        cards = ", ".join(dict.fromkeys(item_name(v.item, short=True) for v in self.values))
         return f"{cards} {', '.join(dict.fromkeys(printable(v.field.name) for v in self.values))}"
 
     @property

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from p2p.files.core import file_lock, load_event
+from p2p.files.atomic import file_lock
+from p2p.files.load import load_event
 
 TODAY = datetime.now(UTC).date()
 DAY = (TODAY + timedelta(days=30)).isoformat()

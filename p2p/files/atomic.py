@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import fcntl
+import errno
 import os
 import stat
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from filelock import FileLock, Timeout, UnixFileLock
 
 from p2p.errors import P2PError
 
@@ -65,36 +66,25 @@ def replace_file(path: Path, data: bytes) -> None:
 def file_lock(path: Path, *, timeout: float | None = None) -> Iterator[None]:
     """Hold an exclusive lock for editing `path` (a sibling `.NAME.lock`, removed afterwards)."""
     lock_path = path.with_name(f".{path.name}.lock")
-    deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
-    while True:
-        try:
-            descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as error:
-            raise cannot_write(path, error) from None
-        try:
-            while True:
-                try:
-                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise P2PError(
-                            f"{path.name} is being edited by another p2p command; try again in a moment"
-                        ) from None
-                    time.sleep(0.01)
-            try:  # the holder before us may have removed the lock file: lock the current one
-                current = os.stat(lock_path).st_ino  # noqa: PTH116
-            except FileNotFoundError:
-                current = -1
-        except BaseException:
-            os.close(descriptor)
-            raise
-        if current == os.fstat(descriptor).st_ino:
-            break
-        os.close(descriptor)
+    folder = lock_path.parent
+    # Refused here: filelock would create a missing folder, and call a file in its place "File exists".
+    if not folder.is_dir():
+        reason = errno.ENOTDIR if folder.exists() else errno.ENOENT
+        raise cannot_write(path, OSError(reason, os.strerror(reason)))
+    lock = FileLock(lock_path)
+    try:
+        lock.acquire(timeout=LOCK_TIMEOUT if timeout is None else timeout, poll_interval=0.01)
+    except Timeout:
+        raise P2PError(f"{path.name} is being edited by another p2p command; try again in a moment") from None
+    except OSError as error:
+        raise cannot_write(path, error) from None
     try:
         yield
     finally:
-        with suppress(FileNotFoundError):
-            os.unlink(lock_path)  # noqa: PTH108
-        os.close(descriptor)
+        if isinstance(lock, UnixFileLock):
+            # filelock leaves a flock's file in place (its other kinds remove theirs). Removing it before
+            # the release is safe: a process waiting on it finds it gone once it gets the lock, and
+            # tries again on the one made after it.
+            with suppress(FileNotFoundError):
+                lock_path.unlink()
+        lock.release()

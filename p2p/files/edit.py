@@ -88,7 +88,8 @@ def merge_lines(base: list[str], ours: list[str], theirs: list[str]) -> list[str
 
     `base` is the file as the YAML library writes it back unchanged, `ours` the file as its
     author wrote it, `theirs` the library's text after the edit: the result keeps every line
-    the author wrote except where the edit itself lands.
+    the author wrote except where the edit itself lands. Where both changed the same lines, it
+    decides (the rules below) where a merge library such as merge3 would report a conflict.
     """
     to_ours = _matches(base, ours)
     to_theirs = _matches(base, theirs)

@@ -59,7 +59,7 @@ class Workspace:
     def roundtable(self, *, reload: bool = False) -> Roundtable:
         """Settings and events, loaded strictly (raises InputErrors)."""
         if self._roundtable is None or reload:
-            from p2p.files.core import load_roundtable
+            from p2p.files.load import load_roundtable
 
             self._roundtable = load_roundtable(self.root)
         return self._roundtable

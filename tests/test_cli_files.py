@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from p2p.cli import app
-from p2p.files.core import load_event
+from p2p.files.load import load_event
 from p2p.files.schema import event_schema_text
 
 HEAD = "# yaml-language-server: $schema=schema.json\n"

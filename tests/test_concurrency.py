@@ -3,6 +3,7 @@ fails cleanly and changes nothing; the file is never corrupt and always loads.""
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 import time
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from p2p.files.core import file_lock, load_event
+from p2p.files.atomic import file_lock
+from p2p.files.load import load_event
 
 TODAY = datetime.now(UTC).date()
 DAY = (TODAY + timedelta(days=30)).isoformat()
@@ -141,3 +143,28 @@ def test_the_same_person_twice_at_once_is_registered_once(root: Path) -> None:
     assert "already registered" in refused.stderr or "being edited" in refused.stderr
     assert_intact(root)
     assert [login.casefold() for login, _ in registered(root)] == ["first-comer", "carol"]
+
+
+def _count_up(path: str, times: int) -> None:
+    counter = Path(path)
+    for _ in range(times):
+        with file_lock(counter):
+            value = int(counter.read_text(encoding="utf-8"))
+            time.sleep(0.0005)  # widen the window between reading and writing
+            counter.write_text(str(value + 1), encoding="utf-8")
+
+
+def test_one_holder_at_a_time_while_the_lock_file_comes_and_goes(tmp_path: Path) -> None:
+    """Each holder removes the lock file: a process still waiting on the removed one must not
+    get in beside the holder of the next one."""
+    counter = tmp_path / "counter"
+    counter.write_text("0", encoding="utf-8")
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_count_up, args=(str(counter), 100)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+        assert worker.exitcode == 0
+    assert counter.read_text(encoding="utf-8") == "400"
+    assert [p.name for p in tmp_path.iterdir()] == ["counter"]

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from p2p.cli import app
 from p2p.commands.demo import BOT, CANCELS, ORGANIZER, OUTSIDER, PEOPLE, REPOSITORY, SLOW
-from p2p.files.core import load_roundtable
+from p2p.files.load import load_roundtable
 from p2p.sandbox.store import Sandbox
 from p2p.workspace import SANDBOX_FILE
 

@@ -14,16 +14,10 @@ import pytest
 
 from p2p.commands.files import participants_add, participants_cancel
 from p2p.errors import InputErrors, P2PError
-from p2p.files import core as files
-from p2p.files.core import (
-    EventDocument,
-    create_event_file,
-    edit_event,
-    file_lock,
-    load_event,
-    merge_lines,
-    write_text_atomic,
-)
+from p2p.files import atomic
+from p2p.files.atomic import file_lock, write_text_atomic
+from p2p.files.edit import EventDocument, create_event_file, edit_event, merge_lines
+from p2p.files.load import load_event
 from p2p.models import AgendaItem, SeededTopic, Takeaway
 from p2p.workspace import Workspace
 
@@ -542,7 +536,7 @@ def test_a_held_lock_makes_a_second_edit_fail_cleanly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = roundtable(tmp_path, SMALL)
-    monkeypatch.setattr(files, "LOCK_TIMEOUT", 0.1)
+    monkeypatch.setattr(atomic, "LOCK_TIMEOUT", 0.1)
     with file_lock(path), pytest.raises(P2PError, match="being edited by another p2p command"):
         edit_event(path, lambda d: d.set("notes", "x"))
     assert path.read_text() == SMALL

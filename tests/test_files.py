@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from p2p.errors import InputError, InputErrors
-from p2p.files.core import MAX_BYTES, check, load_event, load_roundtable, load_settings
+from p2p.files.load import check, load_event, load_roundtable, load_settings
+from p2p.files.reader import MAX_BYTES
 from p2p.files.schema import EVENT_SCHEMA_FILE, SETTINGS_SCHEMA_FILE, event_schema_text, schema_files
 from p2p.models import Event
 

@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from p2p.errors import InputError, InputErrors
-from p2p.files.core import MAX_ERRORS, load_event, load_settings
+from p2p.files.load import load_event, load_settings
+from p2p.files.reader import MAX_ERRORS
 from p2p.models import Event, Roundtable, Settings
 from p2p.pages import render
 from p2p.pages.markdown import one_line

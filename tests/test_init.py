@@ -23,7 +23,7 @@ from p2p.commands.init import (
     scaffold_files,
     toolkit_from,
 )
-from p2p.files.core import load_event, load_settings
+from p2p.files.load import load_event, load_settings
 from p2p.models import Settings
 from p2p.pages.render import find_regions
 

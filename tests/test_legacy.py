@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from p2p.files.core import load_event
+from p2p.files.load import load_event
 from p2p.files.readme_import import (
     ImportedEvent,
     PageImport,

@@ -11,7 +11,7 @@ from typer.testing import CliRunner, Result
 
 from p2p.cli import app
 from p2p.commands import render as command
-from p2p.files.core import write_text_atomic
+from p2p.files.atomic import write_text_atomic
 from p2p.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent

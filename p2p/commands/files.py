@@ -9,19 +9,10 @@ from pathlib import Path
 from typing import Any, get_args
 
 from p2p.errors import InputErrors, NothingToDo, P2PError, UsageError
-from p2p.files.core import (
-    EVENTS_DIR,
-    SETTINGS_FILE,
-    SLUG,
-    EventDocument,
-    create_event_file,
-    edit_event,
-    event_files,
-    load_event,
-    relative_path,
-    write_text_atomic,
-)
-from p2p.files.core import check as check_files
+from p2p.files.atomic import write_text_atomic
+from p2p.files.edit import EventDocument, create_event_file, edit_event
+from p2p.files.load import EVENTS_DIR, SETTINGS_FILE, SLUG, event_files, load_event, relative_path
+from p2p.files.load import check as check_files
 from p2p.files.schema import EVENT_SCHEMA_FILE, event_schema_text
 from p2p.models import START_PATTERN, Event, Format, check_login, login_key
 from p2p.rules.seats import Seat, seats

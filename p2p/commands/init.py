@@ -270,7 +270,7 @@ def init(ws: Workspace, *, directory: Path, name: str | None, repository: str | 
 
 def write_scaffold(directory: Path, files: dict[str, str]) -> list[str]:
     """Write the files; return those that existed and were replaced."""
-    from p2p.files.core import write_text_atomic
+    from p2p.files.atomic import write_text_atomic
 
     replaced = []
     for relative, text in files.items():
@@ -293,7 +293,7 @@ def _render(ws: Workspace) -> None:
 
 def _verify(directory: Path) -> None:
     """What was written must pass `p2p check`: a failure here is a bug in the scaffold."""
-    from p2p.files.core import check
+    from p2p.files.load import check
 
     errors = check(directory)
     if errors:

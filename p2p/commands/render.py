@@ -6,7 +6,8 @@ from pathlib import Path
 
 from p2p.errors import InputError, P2PError, StaleError, UsageError
 from p2p.files import readme_import as legacy
-from p2p.files.core import load_event, write_text_atomic
+from p2p.files.atomic import write_text_atomic
+from p2p.files.load import load_event
 from p2p.files.schema import event_schema_text, schema_files
 from p2p.pages import render as pages
 from p2p.rules.plan import table

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from p2p.errors import P2PError, StaleError
-from p2p.files.core import EventDocument, edit_event, relative_path
+from p2p.files.edit import EventDocument, edit_event
+from p2p.files.load import relative_path
 from p2p.models import (
     AccessState,
     AgendaItem,

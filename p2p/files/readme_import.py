@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from p2p.files.core import SCHEMA_COMMENT, event_text
+from p2p.files.edit import SCHEMA_COMMENT, event_text
 from p2p.models import Event
 
 MONTHS = {

@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
 from p2p.errors import GitHubError, InvitationLimitError, P2PError
-from p2p.files.core import replace_file
+from p2p.files.atomic import replace_file
 from p2p.models import (
     EVENT_PREFIX,
     TOPIC_LABEL,

@@ -20,7 +20,8 @@ from p2p.github.adapter import GitHubRepository
 from p2p.models import Board, Invitation, Issue, IssueState, StateReason
 from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
 from p2p.sandbox.store import Sandbox
-from tests.fakegithub import LEAN_COFFEE_STATUS, FakeGitHub
+from tests.fake import FakeGitHub
+from tests.fake.records import LEAN_COFFEE_STATUS
 
 REPOSITORY = "acme/roundtable"
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakegithub import EPOCH, FakeGitHub, fake_github
+from tests.fake import FakeGitHub
+from tests.fake.records import EPOCH
+from tests.fake.server import fake_github
 
 __all__ = ["fake_github"]  # the fixture, used below
 

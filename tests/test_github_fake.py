@@ -151,3 +151,21 @@ def test_a_fault_after_apply_changes_the_state_and_still_fails(fake_github: Fake
 
     assert failed.status_code == 502
     assert [i.title for i in fake_github.issues.values()] == ["Hiring"]
+
+
+def test_a_deleted_accounts_comment_shows_the_ghost_in_rest_and_no_author_in_graphql(
+    fake_github: FakeGitHub,
+) -> None:
+    number = fake_github.add_issue("Hiring")
+    fake_github.add_comment(number, None, "Takeaway: from a ghost")
+
+    listed = requests.get(f"{REPO}/issues/{number}/comments", headers=AUTH, timeout=5).json()
+    read = graphql(
+        """query($n: Int!) { repository(owner: "profiq", name: "peer-to-peer") {
+          issue(number: $n) { comments(first: 10) { nodes { author { login } body } } } } }""",
+        n=number,
+    )
+
+    assert [(c["user"]["login"], c["user"]["type"]) for c in listed] == [("ghost", "User")]
+    nodes = read["data"]["repository"]["issue"]["comments"]["nodes"]
+    assert nodes == [{"author": None, "body": "Takeaway: from a ghost"}]

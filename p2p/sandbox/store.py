@@ -4,8 +4,8 @@ The file, `<repo-dir>/.p2p/sandbox.json`, is created on first use with the repos
 owner (an organization), the token's user and a Projects board, so every command runs end to
 end without a token. The sandbox answers every call as the GitHub adapter would, down to the
 number of HTTP requests it would take (the contract tests hold the two together). Besides the
-port, "world" methods let tests and `p2p demo` play everyone else on GitHub: accept an
-invitation, propose a topic, vote, comment.
+port, it is a `p2p.sandbox.world.World`: tests and `p2p demo` play everyone else on GitHub
+through it (accept an invitation, propose a topic, vote, comment).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
@@ -52,6 +52,7 @@ from p2p.port import (
     values_name,
 )
 from p2p.rules.board import STATUS_OPTIONS
+from p2p.sandbox.world import UserType, World
 
 FORMAT: Literal[1] = 1
 # The token's user: a GitHub App's bot (the adapter shows it as "p2p-bot"), which holds its
@@ -84,7 +85,6 @@ ROLE_NAMES = {
     "admin": "admin",
 }
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
-UserType = Literal["User", "Bot"]
 
 
 # --- what the file holds -----------------------------------------------------------------
@@ -605,9 +605,9 @@ class Sandbox:
         created_at: datetime | None = None,
         expired: bool = False,
         permission: str = "triage",
-    ) -> Invitation:
-        """An invitation sent earlier (by hand, or by an earlier run); `expired` forces expiry
-        whatever `created_at` says."""
+    ) -> int:
+        """An invitation sent earlier (by hand, or by an earlier run); returns its id. `expired`
+        forces expiry whatever `created_at` says."""
         when = _second(created_at) if created_at is not None else self.now
         invitation = _Invitation(
             id=self._next_id(),
@@ -618,7 +618,7 @@ class Sandbox:
         )
         self._state.invitations.append(invitation)
         self._state.invitations_sent.append(when)
-        return self._invitation(invitation)
+        return invitation.id
 
     def add_label(self, name: str) -> None:
         if _find_label(self._state.labels, name) is None:
@@ -633,9 +633,11 @@ class Sandbox:
         author: str = "someone",
         state: IssueState = "open",
         state_reason: StateReason | None = None,
+        created_at: datetime | None = None,
     ) -> int:
         """An issue someone opened (a topic proposal, say); returns its number."""
-        issue = self._open_issue(title, body=body, labels=labels, author=author)
+        when = _second(created_at) if created_at is not None else None
+        issue = self._open_issue(title, body=body, labels=labels, author=author, created_at=when)
         if state == "closed":
             self.close_issue(issue.number, state_reason or "completed")
         return issue.number
@@ -818,7 +820,9 @@ class Sandbox:
     def _graphql_refused(self, action: str, said: str) -> GitHubError:
         return GitHubError(f"GitHub's GraphQL API refused to {action}: {said}")
 
-    def _open_issue(self, title: str, *, body: str, labels: Sequence[str], author: str) -> _Issue:
+    def _open_issue(
+        self, title: str, *, body: str, labels: Sequence[str], author: str, created_at: datetime | None = None
+    ) -> _Issue:
         number = self._state.next_number
         self._state.next_number += 1
         issue = _Issue(
@@ -827,7 +831,7 @@ class Sandbox:
             title=title,
             body=body,
             author=self._user(author, "Bot" if author.endswith("[bot]") else "User").login,
-            created_at=self.now,
+            created_at=created_at or self.now,
         )
         self._label(issue, labels)
         self._state.issues.append(issue)
@@ -949,3 +953,7 @@ class Sandbox:
             fields=tuple(self._field(f) for f in board.fields),
             items=tuple(self._item(board, i) for i in board.items),
         )
+
+
+if TYPE_CHECKING:  # the sandbox plays GitHub's side through the world's protocol, checked by mypy
+    _: World = Sandbox.new("owner/name")

@@ -273,7 +273,7 @@ class GraphQLNodes(GitHubState):
             "id": comment.node_id,
             "databaseId": comment.id,
             "body": comment.body,
-            "author": self._gql_actor(comment.author),
+            "author": None if comment.author is None else self._gql_actor(comment.author),
             "createdAt": iso(comment.created_at),
             "updatedAt": iso(comment.updated_at),
             "url": f"https://github.com/{self.owner}/{self.name}/issues/{comment.issue}#issuecomment-{comment.id}",

@@ -104,6 +104,10 @@ class User:
         return f"{prefix}{self.id:08d}"
 
 
+# A deleted account: REST shows GitHub's placeholder user "ghost" in its place, GraphQL a null author.
+GHOST = User("ghost", 10137)
+
+
 @dataclass
 class Label:
     id: int
@@ -129,7 +133,7 @@ class Reaction:
 class Comment:
     id: int
     issue: int
-    author: str
+    author: str | None  # None: an account since deleted
     body: str
     created_at: datetime
     updated_at: datetime

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from tests.fake.records import (
     DOCS,
+    GHOST,
     INVITATION_PERMISSION,
     JSON,
     MESSAGES,
@@ -21,6 +22,7 @@ from tests.fake.records import (
     Invitation,
     Issue,
     Reply,
+    User,
     iso,
 )
 from tests.fake.state import GitHubState
@@ -82,7 +84,9 @@ class RestAPI(GitHubState):
     # --- JSON shapes ---------------------------------------------------------------------
 
     def _user_json(self, login: str) -> JSON:
-        user = self._user(login)
+        return self._account_json(self._user(login))
+
+    def _account_json(self, user: User) -> JSON:
         return {
             "login": user.login,
             "id": user.id,
@@ -176,7 +180,9 @@ class RestAPI(GitHubState):
             "html_url": f"https://github.com/{self.owner}/{self.name}/issues/{comment.issue}#issuecomment-{comment.id}",
             "issue_url": f"{self.api_url}/repos/{self.owner}/{self.name}/issues/{comment.issue}",
             "body": comment.body,
-            "user": self._user_json(comment.author),
+            "user": self._user_json(comment.author)
+            if comment.author is not None
+            else self._account_json(GHOST),
             "created_at": iso(comment.created_at),
             "updated_at": iso(comment.updated_at),
             "author_association": "COLLABORATOR",

@@ -13,9 +13,10 @@ spacing) are instant and recorded in `waits`.
         ...                                          # run the code under test
         assert gh.writes == 0
 
-Seeding: add_user, add_collaborator, remove_collaborator, add_invitation, accept_invitation,
-add_label, delete_label, add_issue, delete_issue, close_issue, reopen_issue, add_reaction,
-remove_reaction, add_comment, edit_comment, delete_comment, add_project, add_board_item,
+Seeding (the calls of `p2p.sandbox.world.World`, which the sandbox implements too, and more):
+add_user, add_collaborator, remove_collaborator, add_invitation, accept_invitation, add_label,
+delete_label, add_issue, delete_issue, close_issue, reopen_issue, add_reaction, remove_reaction,
+add_comment (author None: a deleted account), edit_comment, delete_comment, add_project, add_board_item,
 add_foreign_item, advance (the clock, `now`), invitation_limit (50), rename (the repository;
 its old name redirects), viewer_can_push (False: labels sent with a new issue are dropped, as
 GitHub drops them), invitations_say_expired (False: invitations leave out the optional `expired`).
@@ -37,7 +38,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from unittest import mock
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
@@ -433,3 +434,9 @@ def fake_github() -> Iterator[FakeGitHub]:
     """A FakeGitHub for profiq/peer-to-peer, active for the test."""
     with FakeGitHub() as fake:
         yield fake
+
+
+if TYPE_CHECKING:  # the fake plays GitHub's side through the same protocol as the sandbox
+    from p2p.sandbox.world import World
+
+    _: World = FakeGitHub()

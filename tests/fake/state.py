@@ -203,8 +203,10 @@ class GitHubState:
             if not (r.login.casefold() == login.casefold() and r.content == content)
         ]
 
-    def add_comment(self, number: int, author: str, body: str, *, user_type: str = "User") -> int:
-        self._user(author, user_type)
+    def add_comment(self, number: int, author: str | None, body: str, *, user_type: str = "User") -> int:
+        """`author` comments on an issue (None: an account since deleted); returns the comment's id."""
+        if author is not None:
+            self._user(author, user_type)
         if number not in self._issues:
             raise KeyError(f"no issue #{number}")
         comment_id = self._next_comment

@@ -10,6 +10,7 @@ through it (accept an invitation, propose a topic, vote, comment).
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -85,6 +86,12 @@ ROLE_NAMES = {
     "admin": "admin",
 }
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
+# Database ids of comments (and issues, reactions) are above 2^31 since 2024; a new sandbox's start
+# there.
+FIRST_ID = 2_500_000_001
+# Node ids pack the ids of the repository or its owner, which the sandbox does not keep: any will do.
+REPOSITORY_ID = 1296269
+OWNER_ID = 583231
 
 
 # --- what the file holds -----------------------------------------------------------------
@@ -179,7 +186,7 @@ class _State(_Record):
     comments: list[_Comment] = []
     boards: list[_Board] = []
     next_number: int = 1
-    next_id: int = 1001
+    next_id: int = FIRST_ID
 
 
 def _pages(count: int) -> int:
@@ -195,6 +202,19 @@ def _shown(login: str) -> str:
     # GraphQL names a GitHub App's bot "name" where REST says "name[bot]"; the adapter shows
     # one form everywhere, without the suffix (a human login cannot hold brackets).
     return login.removesuffix("[bot]")
+
+
+def _node_id(kind: str, *ids: int) -> str:
+    """A node id as GitHub makes it: the type's prefix, then the MessagePack array [0, *ids] in
+    URL-safe base64 (I_kwDOHrjsK85OBUJp is the issue [0, repository id, issue id])."""
+    packed = bytearray([0x90 | (len(ids) + 1), 0])
+    for value in ids:
+        if value < 0x80:
+            packed.append(value)  # a positive fixint
+        else:
+            size = next(size for size in (1, 2, 4, 8) if value < 1 << 8 * size)
+            packed += bytes([{1: 0xCC, 2: 0xCD, 4: 0xCE, 8: 0xCF}[size]]) + value.to_bytes(size, "big")
+    return f"{kind}_{base64.urlsafe_b64encode(bytes(packed)).decode().rstrip('=')}"
 
 
 def _second(moment: datetime) -> datetime:
@@ -486,7 +506,7 @@ class Sandbox:
         # "Already on the board": GitHub answers with the existing item.
         item = next((i for i in stored.items if i.issue == record.number), None)
         if item is None:
-            item = _Item(id=f"PVTI_lADO{self._next_id():010d}", issue=record.number)
+            item = _Item(id=self._item_id(stored), issue=record.number)
             stored.items.append(item)  # a new item joins the bottom of the board
         return self._item(stored, item)
 
@@ -554,7 +574,7 @@ class Sandbox:
             raise self._graphql_refused(action, f"Projects can have at most {FIELD_LIMIT} fields")
         if type == "single_select" and not options:
             raise self._graphql_refused(action, "At least one value is required for single select fields")
-        field = self._new_field(name, type, options if type == "single_select" else ())
+        field = self._new_field(stored, name, type, options if type == "single_select" else ())
         stored.fields.append(field)
         return self._field(field)
 
@@ -706,9 +726,9 @@ class Sandbox:
         returns its id. A new sandbox has board 1 already."""
         if self._board_numbered(number) is not None:
             raise ValueError(f"the owner has a board #{number} already")
-        board = _Board(id=f"PVT_kwDO{number:06d}{self._next_id()}", number=number, title=title)
-        board.fields = [self._new_field(name, "other") for name in BUILT_IN_FIELDS]
-        board.fields.append(self._new_field("Status", "single_select", status))
+        board = _Board(id=_node_id("PVT", OWNER_ID, self._next_id()), number=number, title=title)
+        board.fields = [self._new_field(board, name, "other") for name in BUILT_IN_FIELDS]
+        board.fields.append(self._new_field(board, "Status", "single_select", status))
         self._state.boards.append(board)
         return board.id
 
@@ -721,7 +741,7 @@ class Sandbox:
         self._issue_numbered(issue, action=f"put issue #{issue} on board #{number}")
         item = next((i for i in board.items if i.issue == issue), None)
         if item is None:
-            item = _Item(id=f"PVTI_lADO{self._next_id():010d}", issue=issue)
+            item = _Item(id=self._item_id(board), issue=issue)
             board.items.append(item)
         for name, value in values.items():
             field = next((f for f in board.fields if f.name == name), None)
@@ -827,7 +847,7 @@ class Sandbox:
         self._state.next_number += 1
         issue = _Issue(
             number=number,
-            node_id=f"I_kwDO{self._next_id():08d}",
+            node_id=_node_id("I", REPOSITORY_ID, self._next_id()),
             title=title,
             body=body,
             author=self._user(author, "Bot" if author.endswith("[bot]") else "User").login,
@@ -890,14 +910,17 @@ class Sandbox:
 
     # --- inside: the board -----------------------------------------------------------------
 
-    def _new_field(self, name: str, type: FieldType, options: Sequence[str] = ()) -> _Field:
+    def _new_field(self, board: _Board, name: str, type: FieldType, options: Sequence[str] = ()) -> _Field:
         prefix = "PVTSSF" if type == "single_select" else "PVTF"
         return _Field(
-            id=f"{prefix}_lADO{self._next_id():08d}",
+            id=_node_id(prefix, OWNER_ID, board.number, self._next_id()),
             name=name,
             type=type,
             options=[self._option(option) for option in options],
         )
+
+    def _item_id(self, board: _Board) -> str:
+        return _node_id("PVTI", OWNER_ID, board.number, self._next_id())
 
     def _option(self, name: str) -> _Option:
         return _Option(id=f"{self._next_id():08x}", name=name)

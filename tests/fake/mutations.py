@@ -89,7 +89,7 @@ class GraphQLMutations(GraphQLNodes):
         options = data.get("singleSelectOptions") or []
         if data_type == "SINGLE_SELECT" and not options:
             raise GraphQLFailure("At least one value is required for single select fields", "UNPROCESSABLE")
-        made = self._new_field(name, data_type)
+        made = self._new_field(project, name, data_type)
         made.options = [self._new_option(o["name"], o["color"], o["description"]) for o in options]
         project.fields.append(made)
         return {

@@ -20,6 +20,7 @@ from tests.fake.records import (
     Project,
     Reaction,
     iso,
+    node_id,
 )
 from tests.fake.state import GitHubState
 
@@ -129,7 +130,7 @@ class GraphQLNodes(GitHubState):
             )
         return {
             "__typename": "Repository",
-            "id": "R_kgDOAAAAAQ",
+            "id": node_id("R", self.repo_id),
             "databaseId": self.repo_id,
             "name": self.name,
             "nameWithOwner": f"{self.owner}/{self.name}",
@@ -213,7 +214,7 @@ class GraphQLNodes(GitHubState):
             nodes = [
                 {
                     "__typename": "Reaction",
-                    "id": f"REA_lADO{r.id:08d}",
+                    "id": r.node_id,
                     "databaseId": r.id,
                     "content": REACTIONS[r.content],
                     "createdAt": iso(r.created_at),
@@ -233,6 +234,7 @@ class GraphQLNodes(GitHubState):
             "__typename": "Issue",
             "id": issue.node_id,
             "databaseId": issue.id,
+            "fullDatabaseId": str(issue.id),
             "number": issue.number,
             "title": issue.title,
             "body": issue.body,
@@ -272,6 +274,7 @@ class GraphQLNodes(GitHubState):
             "__typename": "IssueComment",
             "id": comment.node_id,
             "databaseId": comment.id,
+            "fullDatabaseId": str(comment.id),
             "body": comment.body,
             "author": None if comment.author is None else self._gql_actor(comment.author),
             "createdAt": iso(comment.created_at),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,11 @@ Permission = Literal["administration", "projects", "issues"]
 
 DEFAULT_API = "https://api.github.com"
 EPOCH = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+REPOSITORY_ID = 1296269  # octocat/Hello-World's, the repository GitHub's docs show
+# Database ids of issues and reactions (and comments: see GitHubState) are above 2^31 since 2024,
+# past what GraphQL's 32-bit `databaseId` holds (its `fullDatabaseId` is a string).
+CONTENT_IDS = 2_500_000_001
+ACCOUNT_IDS = 100_000_001  # accounts, labels, invitations, boards and their fields and items
 
 # GitHub expires a repository invitation after 7 days (what GitHub Support answers in community
 # discussions; the REST reference only reports `expired`, and "Inviting collaborators to a personal
@@ -88,6 +94,19 @@ ACCEPTED_PERMISSIONS = {
 }
 
 
+def node_id(kind: str, *ids: int) -> str:
+    """A node id as GitHub makes it: the type's prefix, then the MessagePack array [0, *ids] in
+    URL-safe base64 (I_kwDOHrjsK85OBUJp is the issue [0, repository id, issue id])."""
+    packed = bytearray([0x90 | (len(ids) + 1), 0])
+    for value in ids:
+        if value < 0x80:
+            packed.append(value)  # a positive fixint
+        else:
+            size = next(size for size in (1, 2, 4, 8) if value < 1 << 8 * size)
+            packed += bytes([{1: 0xCC, 2: 0xCD, 4: 0xCE, 8: 0xCF}[size]]) + value.to_bytes(size, "big")
+    return f"{kind}_{base64.urlsafe_b64encode(bytes(packed)).decode().rstrip('=')}"
+
+
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -100,8 +119,7 @@ class User:
 
     @property
     def node_id(self) -> str:
-        prefix = {"User": "U_kgDO", "Bot": "BOT_kgDO", "Organization": "O_kgDO"}[self.type]
-        return f"{prefix}{self.id:08d}"
+        return node_id({"User": "U", "Bot": "BOT", "Organization": "O"}[self.type], self.id)
 
 
 # A deleted account: REST shows GitHub's placeholder user "ghost" in its place, GraphQL a null author.
@@ -117,7 +135,7 @@ class Label:
 
     @property
     def node_id(self) -> str:
-        return f"LA_kwDO{self.id:08d}"
+        return node_id("LA", REPOSITORY_ID, self.id)
 
 
 @dataclass
@@ -127,6 +145,10 @@ class Reaction:
     user_type: str
     content: str  # REST form: "+1", "-1", ...
     created_at: datetime
+
+    @property
+    def node_id(self) -> str:
+        return node_id("REA", REPOSITORY_ID, self.id)
 
 
 @dataclass
@@ -140,7 +162,7 @@ class Comment:
 
     @property
     def node_id(self) -> str:
-        return f"IC_kwDO{self.id:010d}"
+        return node_id("IC", REPOSITORY_ID, self.id)
 
 
 @dataclass
@@ -160,7 +182,7 @@ class Issue:
 
     @property
     def node_id(self) -> str:
-        return f"I_kwDO{self.id:08d}"
+        return node_id("I", REPOSITORY_ID, self.id)
 
 
 @dataclass
@@ -178,7 +200,7 @@ class Invitation:
 
     @property
     def node_id(self) -> str:
-        return f"RI_kwDO{self.id:08d}"
+        return node_id("RI", REPOSITORY_ID, self.id)
 
 
 @dataclass
@@ -213,6 +235,7 @@ class Item:
 class Project:
     id: str
     number: int
+    database_id: int
     title: str
     fields: list[Field] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)

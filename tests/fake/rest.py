@@ -24,6 +24,7 @@ from tests.fake.records import (
     Reply,
     User,
     iso,
+    node_id,
 )
 from tests.fake.state import GitHubState
 
@@ -102,7 +103,7 @@ class RestAPI(GitHubState):
     def _repository_json(self) -> JSON:
         return {
             "id": self.repo_id,
-            "node_id": "R_kgDOAAAAAQ",
+            "node_id": node_id("R", self.repo_id),
             "name": self.name,
             "full_name": f"{self.owner}/{self.name}",
             "private": False,
@@ -435,7 +436,7 @@ class RestAPI(GitHubState):
         rows = [
             {
                 "id": r.id,
-                "node_id": f"REA_lADO{r.id:08d}",
+                "node_id": r.node_id,
                 "user": {**self._user_json(r.login), "type": r.user_type},
                 "content": r.content,
                 "created_at": iso(r.created_at),

@@ -6,13 +6,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from tests.fake.records import (
+    ACCOUNT_IDS,
     BUILT_IN_FIELDS,
+    CONTENT_IDS,
     DEFAULT_API,
     EPOCH,
     INVITATION_LIMIT,
     INVITATION_PERMISSION,
     LEAN_COFFEE_STATUS,
     REACTIONS,
+    REPOSITORY_ID,
     BoardRow,
     BoardView,
     Comment,
@@ -26,6 +29,7 @@ from tests.fake.records import (
     Project,
     Reaction,
     User,
+    node_id,
 )
 
 
@@ -46,7 +50,7 @@ class GitHubState:
         self.owner_is_organization = owner_is_organization
         self.now: datetime = now or EPOCH
         self.api_url = api_url.rstrip("/")
-        self.repo_id = 1296269
+        self.repo_id = REPOSITORY_ID
         self.invitation_limit = INVITATION_LIMIT
         # "Only users with push access can set labels for new issues. Labels are silently
         # dropped otherwise." ("Create an issue", REST API endpoints for issues, GitHub Docs)
@@ -56,7 +60,8 @@ class GitHubState:
         self.invitations_say_expired = True
         self._former: set[tuple[str, str]] = set()  # old (owner, name) keys of the repository
 
-        self._ids = iter(range(1001, 10**9))
+        self._ids = iter(range(ACCOUNT_IDS, 2**31))
+        self._content_ids = iter(range(CONTENT_IDS, 2**63))
         self._users: dict[str, User] = {}
         self._collaborators: dict[str, tuple[str, str]] = {}  # key -> (login, role)
         self._invitations: dict[int, Invitation] = {}
@@ -66,6 +71,8 @@ class GitHubState:
         self._comments: dict[int, Comment] = {}
         self._projects: dict[int, Project] = {}
         self._next_number = 1
+        # Below 2^31, unlike GitHub's since 2024 (CONTENT_IDS), while the adapter reads a comment's
+        # 32-bit `databaseId`, which fails above it, instead of `fullDatabaseId`.
         self._next_comment = 1987654321
         self._denied: set[str] = set()  # what the token may not do (see `deny`)
 
@@ -156,7 +163,9 @@ class GitHubState:
         number = self._next_number
         self._next_number += 1
         moment = created_at or self.now
-        issue = Issue(number, next(self._ids), title, body, author, created_at=moment, updated_at=moment)
+        issue = Issue(
+            number, next(self._content_ids), title, body, author, created_at=moment, updated_at=moment
+        )
         for name in labels:
             issue.labels.append(self.add_label(name).name)
         self._issues[number] = issue
@@ -193,7 +202,9 @@ class GitHubState:
         issue = self._issues[number]
         if any(r.login.casefold() == login.casefold() and r.content == content for r in issue.reactions):
             return  # GitHub keeps one reaction of each kind per person
-        issue.reactions.append(Reaction(next(self._ids), login, user_type, content, created_at or self.now))
+        issue.reactions.append(
+            Reaction(next(self._content_ids), login, user_type, content, created_at or self.now)
+        )
 
     def remove_reaction(self, number: int, login: str, *, content: str = "+1") -> None:
         issue = self._issues[number]
@@ -236,9 +247,10 @@ class GitHubState:
         option names (a single-select), e.g. {"Status": ("Todo", "In Progress", "Done")}, which is
         what a board GitHub has just created holds.
         """
-        project = Project(f"PVT_kwDO{number:06d}{next(self._ids)}", number, title)
+        database_id = next(self._ids)
+        project = Project(node_id("PVT", self._owner_id, database_id), number, database_id, title)
         for name, data_type in BUILT_IN_FIELDS:
-            project.fields.append(self._new_field(name, data_type))
+            project.fields.append(self._new_field(project, name, data_type))
         spec: Mapping[str, str | Sequence[str]]
         if isinstance(fields, Mapping):
             spec = fields
@@ -251,16 +263,18 @@ class GitHubState:
             spec = {name: defaults.get(name, "TEXT") for name in fields}
         for name, kind in spec.items():
             if isinstance(kind, str):
-                project.fields.append(self._new_field(name, kind.upper()))
+                project.fields.append(self._new_field(project, name, kind.upper()))
             else:
-                project.fields.append(self._new_field(name, "SINGLE_SELECT", list(kind)))
+                project.fields.append(self._new_field(project, name, "SINGLE_SELECT", list(kind)))
         self._projects[number] = project
         return project.id
 
-    def _new_field(self, name: str, data_type: str, options: Sequence[str] = ()) -> Field:
+    def _new_field(self, project: Project, name: str, data_type: str, options: Sequence[str] = ()) -> Field:
         database_id = next(self._ids)
-        prefix = "PVTSSF" if data_type == "SINGLE_SELECT" else "PVTF"
-        made = Field(f"{prefix}_lADO{database_id:08d}", database_id, name, data_type)
+        kind = "PVTSSF" if data_type == "SINGLE_SELECT" else "PVTF"
+        made = Field(
+            node_id(kind, self._owner_id, project.database_id, database_id), database_id, name, data_type
+        )
         made.options = [self._new_option(option) for option in options]
         return made
 
@@ -289,7 +303,9 @@ class GitHubState:
     def add_foreign_item(self, number: int, *, title: str = "Draft") -> str:
         """A card that is no issue of this repository (a draft, another repository's issue)."""
         project = self._projects[number]
-        item = Item(f"PVTI_lADO{next(self._ids):010d}", f"DI_lADO{next(self._ids):08d}", None)
+        item = Item(
+            self._item_id(project), node_id("DI", self._owner_id, project.database_id, next(self._ids)), None
+        )
         project.items.append(item)
         return item.id
 
@@ -304,9 +320,16 @@ class GitHubState:
             raise GraphQLFailure(
                 f"Could not resolve to a node with the global id of '{content_id}'", "NOT_FOUND"
             )
-        item = Item(f"PVTI_lADO{next(self._ids):010d}", content_id, issue.number)
+        item = Item(self._item_id(project), content_id, issue.number)
         project.items.append(item)
         return item
+
+    def _item_id(self, project: Project) -> str:
+        return node_id("PVTI", self._owner_id, project.database_id, next(self._ids))
+
+    @property
+    def _owner_id(self) -> int:
+        return self._users[self.owner.casefold()].id
 
     def advance(self, delta: timedelta) -> None:
         """Move the fake's clock (invitation expiry, the 24 h invitation window)."""

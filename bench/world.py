@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.fakegithub import FakeGitHub
+    from tests.fake import FakeGitHub
 
 REPOSITORY = "acme/roundtable"
 ORGANIZER = "orga"

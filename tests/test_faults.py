@@ -21,7 +21,8 @@ from typer.testing import CliRunner, Result
 from bench.world import REPOSITORY, Size, accept_invitations, logins, seed_github, write_roundtable
 from p2p.cli import app
 from p2p.port import Port
-from tests.fakegithub import DEFAULT_STATUS, FakeGitHub
+from tests.fake import FakeGitHub
+from tests.fake.records import DEFAULT_STATUS
 
 TOKEN = "ghp_faultTestToken0123456789"
 SIZE = Size(topics=6, participants=4, events=2)

@@ -17,7 +17,8 @@ from p2p.github.client import document, repeated
 from p2p.github.credentials import find_token
 from p2p.models import FieldOption
 from p2p.port import FieldValue
-from tests.fakegithub import EPOCH, FakeGitHub
+from tests.fake import FakeGitHub
+from tests.fake.records import EPOCH
 
 REPOSITORY = "profiq/peer-to-peer"
 TOKEN = "ghp_TopSecret0123456789abcdefghijklmnopqrs"

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakegithub import EPOCH, FakeGitHub, fake_github
+from tests.fake import FakeGitHub
+from tests.fake.records import EPOCH, node_id
+from tests.fake.server import fake_github
 
 __all__ = ["fake_github"]  # the fixture, used below
 
@@ -149,3 +151,52 @@ def test_a_fault_after_apply_changes_the_state_and_still_fails(fake_github: Fake
 
     assert failed.status_code == 502
     assert [i.title for i in fake_github.issues.values()] == ["Hiring"]
+
+
+def test_a_deleted_accounts_comment_shows_the_ghost_in_rest_and_no_author_in_graphql(
+    fake_github: FakeGitHub,
+) -> None:
+    number = fake_github.add_issue("Hiring")
+    fake_github.add_comment(number, None, "Takeaway: from a ghost")
+
+    listed = requests.get(f"{REPO}/issues/{number}/comments", headers=AUTH, timeout=5).json()
+    read = graphql(
+        """query($n: Int!) { repository(owner: "profiq", name: "peer-to-peer") {
+          issue(number: $n) { comments(first: 10) { nodes { author { login } body } } } } }""",
+        n=number,
+    )
+
+    assert [(c["user"]["login"], c["user"]["type"]) for c in listed] == [("ghost", "User")]
+    nodes = read["data"]["repository"]["issue"]["comments"]["nodes"]
+    assert nodes == [{"author": None, "body": "Takeaway: from a ghost"}]
+
+
+def test_ids_are_githubs_since_2024(fake_github: FakeGitHub) -> None:
+    number = fake_github.add_issue("Hiring")
+    fake_github.add_reaction(number, "alice")
+    fake_github.add_comment(number, "bob", "Takeaway: pair early")
+    fake_github.add_project(1)
+    item = fake_github.add_board_item(1, number)
+
+    issue = requests.get(f"{REPO}/issues/{number}", headers=AUTH, timeout=5).json()
+    reaction = requests.get(f"{REPO}/issues/{number}/reactions", headers=AUTH, timeout=5).json()[0]
+    comment = requests.get(f"{REPO}/issues/{number}/comments", headers=AUTH, timeout=5).json()[0]
+    read = graphql(
+        """query($n: Int!) { repository(owner: "profiq", name: "peer-to-peer") {
+          issue(number: $n) { databaseId fullDatabaseId } } }""",
+        n=number,
+    )
+
+    assert issue["id"] > 2**31 and reaction["id"] > 2**31
+    assert issue["node_id"].startswith("I_kwDO") and comment["node_id"].startswith("IC_kwDO")
+    assert reaction["node_id"].startswith("REA_") and item.startswith("PVTI_lADO")
+    assert issue["user"]["node_id"].startswith("U_kgDO")
+    # GraphQL's databaseId is a 32-bit Int: GitHub fails it for such ids, fullDatabaseId holds them.
+    assert read["data"]["repository"]["issue"] == {"databaseId": None, "fullDatabaseId": str(issue["id"])}
+    assert "32-bit" in read["errors"][0]["message"]
+
+
+def test_node_ids_are_packed_as_github_packs_them() -> None:
+    # As recorded from GitHub: an issue and a label of repository 515435563.
+    assert node_id("I", 515435563, 1308967529) == "I_kwDOHrjsK85OBUJp"
+    assert node_id("LA", 515435563, 4341276760) == "LA_kwDOHrjsK88AAAABAsKgWA"

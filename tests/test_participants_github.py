@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from p2p.cli import app
-from tests.fakegithub import FakeGitHub
+from tests.fake import FakeGitHub
 from tests.test_participants import LATER, REPOSITORY, SOON, line, write_roundtable
 
 TOKEN = "test-token"

@@ -29,6 +29,21 @@ def test_a_sandbox_is_a_port() -> None:
     assert port.repository == REPOSITORY
 
 
+def test_ids_look_like_githubs() -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW)
+    number = sandbox.add_issue("Hiring")
+    comment = sandbox.add_comment(number, "alice", "Takeaway: pair early")
+    board = sandbox.read_board(1)
+    assert board is not None
+    item = sandbox.add_item(board, sandbox.issues[0])
+
+    # Database ids of comments are above 2^31 since 2024; node ids carry their type's prefix.
+    assert comment > 2**31
+    assert sandbox.issues[0].node_id.startswith("I_kwDO")
+    assert board.id.startswith("PVT_kwDO") and item.id.startswith("PVTI_lADO")
+    assert all(f.id.startswith(("PVTF_lADO", "PVTSSF_lADO")) for f in board.fields)
+
+
 # --- persistence -------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from p2p.cli import app
-from tests.fakegithub import FakeGitHub
+from tests.fake import FakeGitHub
 
 REPOSITORY = "acme/roundtable"
 NOW = datetime.now(UTC)

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from p2p.cli import app
 from p2p.rules.topics import marker
 from p2p.sandbox.store import Sandbox
-from tests.fakegithub import FakeGitHub
+from tests.fake import FakeGitHub
 
 REPOSITORY = "acme/roundtable"
 E = (date.today() + timedelta(days=30)).isoformat()  # the next event, whatever day the tests run

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from p2p.cli import app
 from p2p.sandbox.store import Sandbox
-from tests.fakegithub import FakeGitHub
+from tests.fake import FakeGitHub
 
 REPOSITORY = "acme/roundtable"
 E = (date.today() + timedelta(days=30)).isoformat()

@@ -4,17 +4,18 @@ The file, `<repo-dir>/.p2p/sandbox.json`, is created on first use with the repos
 owner (an organization), the token's user and a Projects board, so every command runs end to
 end without a token. The sandbox answers every call as the GitHub adapter would, down to the
 number of HTTP requests it would take (the contract tests hold the two together). Besides the
-port, "world" methods let tests and `p2p demo` play everyone else on GitHub: accept an
-invitation, propose a topic, vote, comment.
+port, it is a `p2p.sandbox.world.World`: tests and `p2p demo` play everyone else on GitHub
+through it (accept an invitation, propose a topic, vote, comment).
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
@@ -52,6 +53,7 @@ from p2p.port import (
     values_name,
 )
 from p2p.rules.board import STATUS_OPTIONS
+from p2p.sandbox.world import UserType, World
 
 FORMAT: Literal[1] = 1
 # The token's user: a GitHub App's bot (the adapter shows it as "p2p-bot"), which holds its
@@ -84,7 +86,12 @@ ROLE_NAMES = {
     "admin": "admin",
 }
 REACTIONS = ("+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes")
-UserType = Literal["User", "Bot"]
+# Database ids of comments (and issues, reactions) are above 2^31 since 2024; a new sandbox's start
+# there.
+FIRST_ID = 2_500_000_001
+# Node ids pack the ids of the repository or its owner, which the sandbox does not keep: any will do.
+REPOSITORY_ID = 1296269
+OWNER_ID = 583231
 
 
 # --- what the file holds -----------------------------------------------------------------
@@ -179,7 +186,7 @@ class _State(_Record):
     comments: list[_Comment] = []
     boards: list[_Board] = []
     next_number: int = 1
-    next_id: int = 1001
+    next_id: int = FIRST_ID
 
 
 def _pages(count: int) -> int:
@@ -195,6 +202,19 @@ def _shown(login: str) -> str:
     # GraphQL names a GitHub App's bot "name" where REST says "name[bot]"; the adapter shows
     # one form everywhere, without the suffix (a human login cannot hold brackets).
     return login.removesuffix("[bot]")
+
+
+def _node_id(kind: str, *ids: int) -> str:
+    """A node id as GitHub makes it: the type's prefix, then the MessagePack array [0, *ids] in
+    URL-safe base64 (I_kwDOHrjsK85OBUJp is the issue [0, repository id, issue id])."""
+    packed = bytearray([0x90 | (len(ids) + 1), 0])
+    for value in ids:
+        if value < 0x80:
+            packed.append(value)  # a positive fixint
+        else:
+            size = next(size for size in (1, 2, 4, 8) if value < 1 << 8 * size)
+            packed += bytes([{1: 0xCC, 2: 0xCD, 4: 0xCE, 8: 0xCF}[size]]) + value.to_bytes(size, "big")
+    return f"{kind}_{base64.urlsafe_b64encode(bytes(packed)).decode().rstrip('=')}"
 
 
 def _second(moment: datetime) -> datetime:
@@ -486,7 +506,7 @@ class Sandbox:
         # "Already on the board": GitHub answers with the existing item.
         item = next((i for i in stored.items if i.issue == record.number), None)
         if item is None:
-            item = _Item(id=f"PVTI_lADO{self._next_id():010d}", issue=record.number)
+            item = _Item(id=self._item_id(stored), issue=record.number)
             stored.items.append(item)  # a new item joins the bottom of the board
         return self._item(stored, item)
 
@@ -554,7 +574,7 @@ class Sandbox:
             raise self._graphql_refused(action, f"Projects can have at most {FIELD_LIMIT} fields")
         if type == "single_select" and not options:
             raise self._graphql_refused(action, "At least one value is required for single select fields")
-        field = self._new_field(name, type, options if type == "single_select" else ())
+        field = self._new_field(stored, name, type, options if type == "single_select" else ())
         stored.fields.append(field)
         return self._field(field)
 
@@ -605,9 +625,9 @@ class Sandbox:
         created_at: datetime | None = None,
         expired: bool = False,
         permission: str = "triage",
-    ) -> Invitation:
-        """An invitation sent earlier (by hand, or by an earlier run); `expired` forces expiry
-        whatever `created_at` says."""
+    ) -> int:
+        """An invitation sent earlier (by hand, or by an earlier run); returns its id. `expired`
+        forces expiry whatever `created_at` says."""
         when = _second(created_at) if created_at is not None else self.now
         invitation = _Invitation(
             id=self._next_id(),
@@ -618,7 +638,7 @@ class Sandbox:
         )
         self._state.invitations.append(invitation)
         self._state.invitations_sent.append(when)
-        return self._invitation(invitation)
+        return invitation.id
 
     def add_label(self, name: str) -> None:
         if _find_label(self._state.labels, name) is None:
@@ -633,9 +653,11 @@ class Sandbox:
         author: str = "someone",
         state: IssueState = "open",
         state_reason: StateReason | None = None,
+        created_at: datetime | None = None,
     ) -> int:
         """An issue someone opened (a topic proposal, say); returns its number."""
-        issue = self._open_issue(title, body=body, labels=labels, author=author)
+        when = _second(created_at) if created_at is not None else None
+        issue = self._open_issue(title, body=body, labels=labels, author=author, created_at=when)
         if state == "closed":
             self.close_issue(issue.number, state_reason or "completed")
         return issue.number
@@ -704,9 +726,9 @@ class Sandbox:
         returns its id. A new sandbox has board 1 already."""
         if self._board_numbered(number) is not None:
             raise ValueError(f"the owner has a board #{number} already")
-        board = _Board(id=f"PVT_kwDO{number:06d}{self._next_id()}", number=number, title=title)
-        board.fields = [self._new_field(name, "other") for name in BUILT_IN_FIELDS]
-        board.fields.append(self._new_field("Status", "single_select", status))
+        board = _Board(id=_node_id("PVT", OWNER_ID, self._next_id()), number=number, title=title)
+        board.fields = [self._new_field(board, name, "other") for name in BUILT_IN_FIELDS]
+        board.fields.append(self._new_field(board, "Status", "single_select", status))
         self._state.boards.append(board)
         return board.id
 
@@ -719,7 +741,7 @@ class Sandbox:
         self._issue_numbered(issue, action=f"put issue #{issue} on board #{number}")
         item = next((i for i in board.items if i.issue == issue), None)
         if item is None:
-            item = _Item(id=f"PVTI_lADO{self._next_id():010d}", issue=issue)
+            item = _Item(id=self._item_id(board), issue=issue)
             board.items.append(item)
         for name, value in values.items():
             field = next((f for f in board.fields if f.name == name), None)
@@ -818,16 +840,18 @@ class Sandbox:
     def _graphql_refused(self, action: str, said: str) -> GitHubError:
         return GitHubError(f"GitHub's GraphQL API refused to {action}: {said}")
 
-    def _open_issue(self, title: str, *, body: str, labels: Sequence[str], author: str) -> _Issue:
+    def _open_issue(
+        self, title: str, *, body: str, labels: Sequence[str], author: str, created_at: datetime | None = None
+    ) -> _Issue:
         number = self._state.next_number
         self._state.next_number += 1
         issue = _Issue(
             number=number,
-            node_id=f"I_kwDO{self._next_id():08d}",
+            node_id=_node_id("I", REPOSITORY_ID, self._next_id()),
             title=title,
             body=body,
             author=self._user(author, "Bot" if author.endswith("[bot]") else "User").login,
-            created_at=self.now,
+            created_at=created_at or self.now,
         )
         self._label(issue, labels)
         self._state.issues.append(issue)
@@ -886,14 +910,17 @@ class Sandbox:
 
     # --- inside: the board -----------------------------------------------------------------
 
-    def _new_field(self, name: str, type: FieldType, options: Sequence[str] = ()) -> _Field:
+    def _new_field(self, board: _Board, name: str, type: FieldType, options: Sequence[str] = ()) -> _Field:
         prefix = "PVTSSF" if type == "single_select" else "PVTF"
         return _Field(
-            id=f"{prefix}_lADO{self._next_id():08d}",
+            id=_node_id(prefix, OWNER_ID, board.number, self._next_id()),
             name=name,
             type=type,
             options=[self._option(option) for option in options],
         )
+
+    def _item_id(self, board: _Board) -> str:
+        return _node_id("PVTI", OWNER_ID, board.number, self._next_id())
 
     def _option(self, name: str) -> _Option:
         return _Option(id=f"{self._next_id():08x}", name=name)
@@ -949,3 +976,7 @@ class Sandbox:
             fields=tuple(self._field(f) for f in board.fields),
             items=tuple(self._item(board, i) for i in board.items),
         )
+
+
+if TYPE_CHECKING:  # the sandbox plays GitHub's side through the world's protocol, checked by mypy
+    _: World = Sandbox.new("owner/name")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from p2p.cli import app
+from p2p.cli.app import app
 from p2p.files.core import load_event
 from p2p.files.schema import event_schema_text
 

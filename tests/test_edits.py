@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from p2p.commands.files import participants_add, participants_cancel
+from p2p.cli.participants import add as participants_add
+from p2p.cli.participants import cancel as participants_cancel
+from p2p.cli.workspace import Workspace
 from p2p.errors import InputErrors, P2PError
 from p2p.files import core as files
 from p2p.files.core import (
@@ -25,7 +27,6 @@ from p2p.files.core import (
     write_text_atomic,
 )
 from p2p.models import AgendaItem, SeededTopic, Takeaway
-from p2p.workspace import Workspace
 
 DENVER = timezone(timedelta(hours=-6))
 

@@ -20,7 +20,7 @@ GITHUB_ONLY = ("github", "requests", "urllib3", "graphql", "p2p.github.adapter")
 
 PROBE = """\
 import json, sys
-from p2p.cli import app
+from p2p.cli.app import app
 runs = []
 for args in json.loads(sys.argv[2]):
     try:

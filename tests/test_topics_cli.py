@@ -16,7 +16,7 @@ from typing import Literal
 import pytest
 from typer.testing import CliRunner
 
-from p2p.cli import app
+from p2p.cli.app import app
 from p2p.rules.topics import marker
 from p2p.sandbox.store import Sandbox
 from tests.fakegithub import FakeGitHub

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError
 from p2p.models import Snapshot
-from p2p.workspace import Workspace
 
 
 def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
-    from p2p.commands import participants, render, topics
+    from p2p.cli import participants, render, topics, votes
 
     roundtable = ws.roundtable()
     port = ws.port()
@@ -65,7 +65,7 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         if snapshot.topics is not None:
             step(
                 f"votes tally {event.id}",
-                lambda: topics.tally_with(ws, event, snapshot, dry_run=dry_run, as_json=False),
+                lambda: votes.tally_with(ws, event, snapshot, dry_run=dry_run, as_json=False),
             )
 
     def render_files() -> int:

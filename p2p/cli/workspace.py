@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 
 from p2p.errors import NothingToDo, P2PError, UsageError
 from p2p.models import Event, Roundtable
-from p2p.rules.plan import Progress
+from p2p.rules.plan import Progress, apply_plan, format_plan
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from p2p.port import Port
+    from p2p.rules.plan import Action
 
 SETTINGS_FILE = "p2p.yaml"
 EVENTS_DIR = "events"
@@ -116,6 +119,20 @@ class Workspace:
 
                 self._port = GitHubRepository.from_environment(repository, env=self.env, token=token)
         return self._port
+
+    def apply(self, actions: Sequence[Action], port: Port, *, dry_run: bool, empty: str) -> None:
+        """Print the plan; unless it is a dry run, apply it and raise the error that stopped it."""
+        self.out(format_plan(actions, empty=empty))
+        if not actions:
+            return
+        if dry_run:
+            self.out("dry run: nothing changed")
+            return
+        outcome = apply_plan(actions, port, report=self.out, progress=self.progress)
+        if outcome.error is not None:
+            done = len(outcome.done)
+            self.err(f"stopped after {done} of {len(actions)} change(s); run the command again to finish")
+            raise outcome.error
 
     def close(self) -> None:
         """Persist what the port holds (the sandbox writes its file) and report requests."""

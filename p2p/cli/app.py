@@ -1,4 +1,5 @@
-"""The command line: options, wiring and exit codes. The only module that imports Typer."""
+"""The Typer app: the global options, each command forwarded to its module, errors mapped to exit
+codes. The only module that imports Typer."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from typing import Annotated
 import typer
 
 from p2p import __version__
+from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError
-from p2p.workspace import Workspace
 
 app = typer.Typer(
     name="p2p",
@@ -86,7 +87,7 @@ def main(
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
     if sys.stderr.isatty():
-        from p2p.terminal import TerminalProgress
+        from p2p.cli.terminal import TerminalProgress
 
         workspace.progress = TerminalProgress()
     ctx.obj = workspace
@@ -152,7 +153,7 @@ def check(
     ctx: typer.Context, repo_dir: RepoDir = None, sandbox: Sandbox = False, verbose: Verbose = False
 ) -> None:
     """Validate p2p.yaml and every event file; list all errors as file:line: message."""
-    from p2p.commands.files import check as run
+    from p2p.cli.check import check as run
 
     _run(ctx, run, repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
@@ -168,7 +169,7 @@ def render(
     verbose: Verbose = False,
 ) -> None:
     """Regenerate README regions, TAKEAWAYS.md and events.ics from the event files."""
-    from p2p.commands.render import render as run
+    from p2p.cli.render import render as run
 
     _run(ctx, lambda ws: run(ws, check=check), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
@@ -193,7 +194,7 @@ def event_new(
     verbose: Verbose = False,
 ) -> None:
     """Create an event file, events/DATE[-SLUG].yaml."""
-    from p2p.commands.files import event_new as run
+    from p2p.cli.event import new as run
 
     _run(
         ctx,
@@ -215,7 +216,7 @@ def participants_status(
     verbose: Verbose = False,
 ) -> None:
     """Each registration's seat and repository access."""
-    from p2p.commands.participants import status as run
+    from p2p.cli.participants import status as run
 
     _run(
         ctx,
@@ -237,7 +238,7 @@ def participants_add(
     verbose: Verbose = False,
 ) -> None:
     """Register someone now, at the back of the line."""
-    from p2p.commands.files import participants_add as run
+    from p2p.cli.participants import add as run
 
     _run(
         ctx,
@@ -258,7 +259,7 @@ def participants_cancel(
     verbose: Verbose = False,
 ) -> None:
     """Cancel a registration; the first on the waitlist moves up."""
-    from p2p.commands.files import participants_cancel as run
+    from p2p.cli.participants import cancel as run
 
     _run(
         ctx, lambda ws: run(ws, login=login, event=event), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose
@@ -277,7 +278,7 @@ def participants_sync(
     verbose: Verbose = False,
 ) -> None:
     """Invite accepted participants, withdraw access no longer wanted."""
-    from p2p.commands.participants import sync as run
+    from p2p.cli.participants import sync as run
 
     _run(
         ctx,
@@ -299,7 +300,7 @@ def topics_sync(
     verbose: Verbose = False,
 ) -> None:
     """Open seeded topics, label new proposals, put the event's topics on the board."""
-    from p2p.commands.topics import sync as run
+    from p2p.cli.topics import sync as run
 
     _run(
         ctx,
@@ -322,7 +323,7 @@ def votes_tally(
     verbose: Verbose = False,
 ) -> None:
     """Count 👍 votes, order the board, write the agenda."""
-    from p2p.commands.topics import tally as run
+    from p2p.cli.votes import tally as run
 
     _run(
         ctx,
@@ -342,7 +343,7 @@ def board_setup(
     verbose: Verbose = False,
 ) -> None:
     """Create the board's Votes, Status and Event fields where missing."""
-    from p2p.commands.topics import board_setup as run
+    from p2p.cli.board import setup as run
 
     _run(ctx, lambda ws: run(ws, dry_run=dry_run), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
@@ -358,7 +359,7 @@ def takeaways_collect(
     verbose: Verbose = False,
 ) -> None:
     """Add 'Takeaway:' comments on the event's topics to its event file."""
-    from p2p.commands.topics import collect as run
+    from p2p.cli.takeaways import collect as run
 
     _run(
         ctx,
@@ -381,7 +382,7 @@ def sync(
     verbose: Verbose = False,
 ) -> None:
     """The main job: participants sync, topics sync, votes tally, render."""
-    from p2p.commands.sync import sync as run
+    from p2p.cli.sync import sync as run
 
     _run(
         ctx,
@@ -406,7 +407,7 @@ def import_readme(
     verbose: Verbose = False,
 ) -> None:
     """Turn a hand-written roundtable page into event files, reporting every guess."""
-    from p2p.commands.render import import_readme as run
+    from p2p.cli.render import import_readme as run
 
     _run(ctx, lambda ws: run(ws, file=file, out=out), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
 
@@ -423,7 +424,7 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty.")] = False,
 ) -> None:
     """Scaffold a new roundtable repository."""
-    from p2p.commands.init import init as run
+    from p2p.cli.init import init as run
 
     _run(ctx, lambda ws: run(ws, directory=dir, name=name, repository=repository, force=force))
 
@@ -431,7 +432,7 @@ def init(
 @app.command()
 def demo(ctx: typer.Context) -> None:
     """A guided, offline run of a whole event cycle in a temporary folder."""
-    from p2p.commands.demo import demo as run
+    from p2p.cli.demo import demo as run
 
     _run(ctx, run)
 

@@ -1,0 +1,59 @@
+"""`p2p takeaways collect`: `Takeaway:` comments on an event's topics kept in its event file (SPEC 4.3)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from p2p.cli.workspace import Workspace
+from p2p.errors import StaleError
+from p2p.files.core import EventDocument, edit_event, relative_path
+from p2p.models import Takeaway
+from p2p.rules.plan import format_plan
+from p2p.rules.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
+from p2p.rules.topics import active_topics
+
+
+def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
+    """`p2p takeaways collect [EVENT]`: `Takeaway:` comments into the event file."""
+    chosen = ws.event(event)
+    port = ws.port()
+    topics = port.read_topics(chosen.id)
+    numbers = [issue.number for issue in active_topics(topics, chosen.id)]
+    comments = port.read_comments(numbers) if numbers else ()
+    changes = plan_takeaways(ws.roundtable(), chosen, topics, comments)
+    path = ws.event_path(chosen)
+    ws.out(f"takeaways collect: {chosen.id} ({len(numbers)} topic(s), {len(comments)} comment(s))")
+    ws.out(format_plan(changes, empty="nothing to change: every takeaway is in the event file"))
+    if not changes:
+        return 0
+    if dry_run:
+        ws.out("dry run: nothing changed")
+        return 0
+    _edit_takeaways(path, chosen.takeaways, changes)
+    ws.out(f"wrote {relative_path(path, ws.root)}")
+    return 0
+
+
+def _edit_takeaways(path: Path, planned_from: Sequence[Takeaway], changes: Sequence[TakeawayChange]) -> None:
+    def change(document: EventDocument) -> None:
+        current = [Takeaway.model_validate(t) for t in document.get("takeaways") or []]
+        if tuple(current) != tuple(planned_from):
+            raise StaleError(
+                f"{path}: its takeaways changed while they were collected; run the command again"
+            )
+        for item in changes:
+            if isinstance(item, UpdateTakeaway):
+                document.replace("takeaways", item.index, item.new)
+        # Remove from the end, so the indexes planned stay right.
+        for item in sorted(
+            (c for c in changes if isinstance(c, RemoveTakeaway)), key=lambda c: c.index, reverse=True
+        ):
+            document.remove("takeaways", item.index)
+        for item in changes:
+            if isinstance(item, AddTakeaway):
+                document.append("takeaways", item.takeaway)
+        if not document.get("takeaways"):
+            document.delete("takeaways")
+
+    edit_event(path, change)

@@ -14,14 +14,13 @@ def setup(ws: Workspace, *, dry_run: bool) -> int:
     number = ws.roundtable().settings.project
     if number is None:
         raise P2PError("p2p.yaml sets no `project:`: add the number of the roundtable's Projects board")
-    port = ws.port()
-    board = port.read_board(number)
+    board = ws.port().read_board(number)
     if board is None:
         raise P2PError(no_board(ws, number))
     actions = plan_board_setup(board)
     ws.out(f"board setup: board #{number}" + (f" ({printable(board.title)})" if board.title else ""))
     findings = board_findings(board)
-    ws.apply(actions, port, dry_run=dry_run, empty="nothing to change: the board has every field it needs")
+    ws.apply(actions, dry_run=dry_run, empty="nothing to change: the board has every field it needs")
     for finding in findings:
         (ws.err if finding.problem else ws.out)(("problem: " if finding.problem else "note: ") + finding.text)
     return 1 if any(f.problem for f in findings) else 0

@@ -26,7 +26,7 @@ from p2p.rules.access import (
     plan_access,
 )
 from p2p.rules.plan import apply_plan, format_plan, printable, table
-from p2p.rules.seats import Seat, seats
+from p2p.rules.seats import Seat, find_registration, register, seats
 
 # --- status ----------------------------------------------------------------------------------
 
@@ -149,14 +149,6 @@ def _check_login(login: str) -> None:
         raise UsageError(str(error)) from None
 
 
-def _find(document: EventDocument, login: str) -> int | None:
-    """The index of LOGIN's registration in the file as it is now (under the edit lock)."""
-    for index, registration in enumerate(document.event.participants):
-        if login_key(registration.github) == login_key(login):
-            return index
-    return None
-
-
 def _seats(ws: Workspace, event: Event) -> tuple[Seat, ...]:
     return seats(event.participants, _capacity(ws, event))
 
@@ -204,25 +196,23 @@ def add(ws: Workspace, *, login: str, event: str | None, name: str | None) -> in
 
     def change(document: EventDocument) -> bool:
         """Register LOGIN; True when a cancelled registration is made again."""
-        index = _find(document, login)
-        if index is None:
+        registrations = document.event.participants
+        registering = register(registrations, login, registered)
+        if registering.how == "new":
             entry: dict[str, Any] = {"github": login}
             if name:
                 entry["name"] = name
             entry["registered"] = registered
             document.append("participants", entry)
             return False
-        registrations = document.event.participants
+        index = registering.index
         current = registrations[index]
-        if not current.cancelled:
+        if registering.how == "already":
             raise P2PError(
                 f"{current.github} is already registered for {target.id} "
                 f"(since {current.registered.isoformat()}); nothing changed"
             )
-        # Back of the line: the new time orders the seat, and the entry keeps its place in the
-        # file, unless someone registered in the same second after it: ties go by file order.
-        later = [r for r in registrations[index + 1 :] if not r.cancelled and r.registered >= registered]
-        if later:
+        if registering.how == "moved":
             renewed: dict[str, Any] = {"github": current.github}
             if name or current.name:
                 renewed["name"] = name or current.name
@@ -253,7 +243,7 @@ def cancel(ws: Workspace, *, login: str, event: str | None) -> int:
     before = _seats(ws, target)
 
     def change(document: EventDocument) -> bool:
-        index = _find(document, login)
+        index = find_registration(document.event.participants, login)
         if index is None:
             raise P2PError(f"{login} is not registered for {target.id}; nothing changed")
         if document.event.participants[index].cancelled:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from p2p.cli.workspace import Workspace
@@ -10,7 +11,7 @@ from p2p.errors import StaleError
 from p2p.files.core import EventDocument, edit_event, relative_path
 from p2p.models import Takeaway
 from p2p.rules.plan import format_plan
-from p2p.rules.takeaways import AddTakeaway, RemoveTakeaway, TakeawayChange, UpdateTakeaway, plan_takeaways
+from p2p.rules.takeaways import TakeawayChange, apply_takeaways, plan_takeaways
 from p2p.rules.topics import active_topics
 
 
@@ -42,18 +43,24 @@ def _edit_takeaways(path: Path, planned_from: Sequence[Takeaway], changes: Seque
             raise StaleError(
                 f"{path}: its takeaways changed while they were collected; run the command again"
             )
-        for item in changes:
-            if isinstance(item, UpdateTakeaway):
-                document.replace("takeaways", item.index, item.new)
-        # Remove from the end, so the indexes planned stay right.
-        for item in sorted(
-            (c for c in changes if isinstance(c, RemoveTakeaway)), key=lambda c: c.index, reverse=True
-        ):
-            document.remove("takeaways", item.index)
-        for item in changes:
-            if isinstance(item, AddTakeaway):
-                document.append("takeaways", item.takeaway)
+        apply_takeaways(_FileTakeaways(document), changes)
         if not document.get("takeaways"):
             document.delete("takeaways")
 
     edit_event(path, change)
+
+
+@dataclass(frozen=True)
+class _FileTakeaways:
+    """The `takeaways` of an event file being edited."""
+
+    document: EventDocument
+
+    def replace(self, index: int, takeaway: Takeaway) -> None:
+        self.document.replace("takeaways", index, takeaway)
+
+    def remove(self, index: int) -> None:
+        self.document.remove("takeaways", index)
+
+    def append(self, takeaway: Takeaway) -> None:
+        self.document.append("takeaways", takeaway)

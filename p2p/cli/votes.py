@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from p2p.cli.board import board_hint
-from p2p.cli.topics import complete
+from p2p.cli.topics import observe, topics_of
 from p2p.cli.workspace import Workspace
 from p2p.files.core import EventDocument, edit_event, relative_path
 from p2p.models import AgendaItem, Board, Event, Snapshot
@@ -23,12 +23,12 @@ from p2p.rules.votes import tally as count_votes
 def tally(ws: Workspace, *, event: str | None, dry_run: bool, as_json: bool) -> int:
     """`p2p votes tally [EVENT]`."""
     chosen = ws.event(event)
-    return tally_with(ws, chosen, Snapshot(), dry_run=dry_run, as_json=as_json)
+    return tally_with(ws, chosen, observe(ws, chosen), dry_run=dry_run, as_json=as_json)
 
 
 def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool, as_json: bool) -> int:
-    """Votes tally on a snapshot already read."""
-    snapshot, topics = complete(ws, event, snapshot)
+    """Votes tally on a snapshot already observed."""
+    topics = topics_of(snapshot, event)
     roundtable = ws.roundtable()
     result = count_votes(roundtable, event, topics)
     board = snapshot.board

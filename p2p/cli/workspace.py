@@ -125,8 +125,9 @@ class Workspace:
                 self._port = GitHubRepository.from_environment(repository, env=self.env, token=token)
         return self._port
 
-    def apply(self, actions: Sequence[Action], port: Port, *, dry_run: bool, empty: str) -> None:
-        """Print the plan; unless it is a dry run, apply it and raise the error that stopped it."""
+    def apply(self, actions: Sequence[Action], *, dry_run: bool, empty: str) -> None:
+        """Print the plan; unless it is a dry run, apply it through the port and raise the error
+        that stopped it."""
         from p2p.rules.plan import apply_plan, format_plan
 
         self.out(format_plan(actions, empty=empty))
@@ -135,7 +136,7 @@ class Workspace:
         if dry_run:
             self.out("dry run: nothing changed")
             return
-        outcome = apply_plan(actions, port, report=self.out, progress=self.progress)
+        outcome = apply_plan(actions, self.port(), report=self.out, progress=self.progress)
         if outcome.error is not None:
             done = len(outcome.done)
             self.err(f"stopped after {done} of {len(actions)} change(s); run the command again to finish")

@@ -171,7 +171,7 @@ def p2p(root: Path, fake: FakeGitHub, *args: str) -> Sample:
     """One command through the real command line, in-process; its requests counted by the fake."""
     from typer.testing import CliRunner
 
-    from p2p.cli import app
+    from p2p.cli.app import app
 
     fake.reset_counts()
     answering = _fake_seconds(fake)

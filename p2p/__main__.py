@@ -1,5 +1,5 @@
 """`python -m p2p`."""
 
-from p2p.cli import entry
+from p2p.cli.app import entry
 
 entry()

@@ -1,4 +1,4 @@
-"""Domain errors: every expected failure is a P2PError, caught only in cli.py."""
+"""Domain errors: every expected failure is a P2PError, caught only in p2p.cli.app."""
 
 from __future__ import annotations
 

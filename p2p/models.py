@@ -346,7 +346,7 @@ class Board(Model):
 
 class Snapshot(Model):
     """What one run observed of an event's topics and the board, read once and handed from step
-    to step (each step returns it with what it created), so no step reads it again."""
+    to step, so no step reads it again unless an earlier one changed it."""
 
     topics: TopicState | None = None
     board: Board | None = None

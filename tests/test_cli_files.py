@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
-from p2p.cli import app
+from p2p.cli.app import app
 from p2p.files.load import load_event
 from p2p.files.schema import event_schema_text
 
@@ -253,3 +255,48 @@ def test_event_new_outside_a_roundtable(tmp_path: Path) -> None:
         "(run `p2p init`, or point --repo-dir at the repository)\n"
     )
     assert not (tmp_path / "events").exists()
+
+
+# --- the global options: before the command's name or after it ----------------------------
+
+
+def p2p(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env={"GITHUB_TOKEN": "", "GH_TOKEN": "", "PATH": ""})
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_global_options_go_before_the_command_or_after_it(repo: Path, tmp_path: Path) -> None:
+    (repo / "events" / "2099-01-01.yaml").write_text(HEAD + "date: 2099-01-01\ntitle: t\n")
+    valid = (0, "p2p.yaml and 1 event file are valid\n", "")
+    assert p2p("--repo-dir", str(repo), "check") == valid
+    assert p2p("check", "--repo-dir", str(repo)) == valid
+    # Given on both sides, the --repo-dir after the command's name wins.
+    assert p2p("--repo-dir", str(tmp_path / "elsewhere"), "check", "--repo-dir", str(repo)) == valid
+
+    assert p2p("participants", "add", "alice", "--repo-dir", str(repo))[0] == 0
+    seats_only = p2p("participants", "status", "--repo-dir", str(repo))
+    assert seats_only[0] == 0 and "note: access is not shown" in seats_only[2]
+    for args in (
+        ["--sandbox", "-v", "participants", "status"],
+        ["participants", "status", "--sandbox", "-v"],
+    ):
+        code, out, err = p2p("--repo-dir", str(repo), *args)
+        assert code == 0
+        assert out.splitlines()[1].split()[-1] == "access"
+        assert err.startswith("GitHub: ")  # the request count, with --verbose
+
+
+def test_every_command_but_init_and_demo_takes_the_global_options() -> None:
+    def leaves(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
+        found = []
+        for name, command in group.commands.items():
+            path = f"{prefix} {name}".strip()
+            found += leaves(command, path) if hasattr(command, "commands") else [(path, command)]
+        return found
+
+    for path, command in leaves(typer.main.get_command(app)):
+        options = {name for param in command.params for name in param.opts}
+        assert ({"--repo-dir", "--sandbox", "--verbose", "-v"} <= options) == (
+            path not in ("init", "demo")
+        ), path

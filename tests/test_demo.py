@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from p2p.cli import app
-from p2p.commands.demo import BOT, CANCELS, ORGANIZER, OUTSIDER, PEOPLE, REPOSITORY, SLOW
+from p2p.cli.app import app
+from p2p.cli.demo import BOT, CANCELS, ORGANIZER, OUTSIDER, PEOPLE, REPOSITORY, SLOW
+from p2p.cli.workspace import SANDBOX_FILE
 from p2p.files.load import load_roundtable
 from p2p.sandbox.store import Sandbox
-from p2p.workspace import SANDBOX_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 # Written by tools while tests run, never by p2p.

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from p2p.cli import app
+from p2p.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -12,14 +12,15 @@ from typing import Any
 
 import pytest
 
-from p2p.commands.files import participants_add, participants_cancel
+from p2p.cli.participants import add as participants_add
+from p2p.cli.participants import cancel as participants_cancel
+from p2p.cli.workspace import Workspace
 from p2p.errors import InputErrors, P2PError
 from p2p.files import atomic
 from p2p.files.atomic import file_lock, write_text_atomic
 from p2p.files.edit import EventDocument, create_event_file, edit_event, merge_lines
 from p2p.files.load import load_event
 from p2p.models import AgendaItem, SeededTopic, Takeaway
-from p2p.workspace import Workspace
 
 DENVER = timezone(timedelta(hours=-6))
 

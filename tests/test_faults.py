@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bench.world import REPOSITORY, Size, accept_invitations, logins, seed_github, write_roundtable
-from p2p.cli import app
+from p2p.cli.app import app
 from p2p.port import Port
 from tests.fake import FakeGitHub
 from tests.fake.records import DEFAULT_STATUS

@@ -14,8 +14,8 @@ import pytest
 from ruamel.yaml import YAML
 from typer.testing import CliRunner, Result
 
-from p2p.cli import app
-from p2p.commands.init import (
+from p2p.cli.app import app
+from p2p.cli.init import (
     Toolkit,
     default_name,
     example_event_date,

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner, Result
 
-from p2p.cli import app
+from p2p.cli.app import app
+from p2p.cli.workspace import SANDBOX_FILE
 from p2p.models import login_key
 from p2p.sandbox.store import Sandbox
-from p2p.workspace import SANDBOX_FILE
 
 REPOSITORY = "acme/roundtable"
 # The CLI reads the real clock: events are placed relative to today.

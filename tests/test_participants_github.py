@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from p2p.cli import app
+from p2p.cli.app import app
 from tests.fake import FakeGitHub
 from tests.test_participants import LATER, REPOSITORY, SOON, line, write_roundtable
 

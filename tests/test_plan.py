@@ -7,10 +7,10 @@ from typing import Any, cast
 
 import pytest
 
+from p2p.cli.terminal import SHORT_PLAN, TerminalProgress
 from p2p.errors import GitHubError
 from p2p.port import Port
 from p2p.rules.plan import Progress, apply_plan, format_plan, table
-from p2p.terminal import SHORT_PLAN, TerminalProgress
 
 
 @dataclass(frozen=True)

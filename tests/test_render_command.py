@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from p2p.cli import app
-from p2p.commands import render as command
+from p2p.cli import render as command
+from p2p.cli.app import app
+from p2p.cli.workspace import Workspace
 from p2p.files.atomic import write_text_atomic
-from p2p.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 LEGACY = Path(__file__).resolve().parent / "golden" / "legacy" / "README.md"
@@ -74,7 +74,7 @@ def test_render_writes_only_the_files_that_changed(folder: Path, monkeypatch: py
         written.append(path.name)
         write_text_atomic(path, text)
 
-    monkeypatch.setattr("p2p.commands.render.write_text_atomic", write)
+    monkeypatch.setattr("p2p.cli.render.write_text_atomic", write)
     result = run(folder, "render")
     assert result.output == "wrote TAKEAWAYS.md\n"
     assert written == ["TAKEAWAYS.md"]

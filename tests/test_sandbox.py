@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from p2p.cli.workspace import SANDBOX_FILE, Workspace
 from p2p.errors import GitHubError, P2PError
 from p2p.models import Roundtable, Settings
 from p2p.port import Port
 from p2p.sandbox.store import Sandbox
-from p2p.workspace import SANDBOX_FILE, Workspace
 
 REPOSITORY = "acme/roundtable"
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

@@ -1,6 +1,7 @@
 """Commands that need no GitHub start fast: they never import PyGithub, requests, urllib3,
-graphql-core or the project's GitHub adapter. The commands run one after another in a fresh
-interpreter, which lists the modules imported after each of them."""
+graphql-core or the project's GitHub adapter; `p2p --help` and `--version` not even the models,
+the YAML library or the templates. The commands run one after another in a fresh interpreter,
+which lists the modules imported after each of them."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from bench.world import Size, write_roundtable
 # import PyGithub, the client and the adapter over it (the light token lookup beside them,
 # p2p.github.credentials, imports none of them).
 GITHUB_ONLY = ("github", "requests", "urllib3", "graphql", "p2p.github.client", "p2p.github.adapter")
+# What only running a command needs: the models (pydantic), the files (ruamel.yaml), the pages
+# (Jinja2) and GitHub.
+COMMAND_ONLY = ("pydantic", "ruamel", "jinja2", "github", "p2p.github.client", "p2p.github.adapter")
 
 PROBE = """\
 import json, sys
-from p2p.cli import app
+from p2p.cli.app import app
 runs = []
 for args in json.loads(sys.argv[2]):
     try:
@@ -73,9 +77,14 @@ def probe(
     return runs
 
 
-def github_modules(modules: object) -> list[str]:
+def among(modules: object, packages: tuple[str, ...]) -> list[str]:
+    """The modules that are, or belong to, one of the packages."""
     assert isinstance(modules, list)
-    return [m for m in modules if any(m == top or m.startswith(f"{top}.") for top in GITHUB_ONLY)]
+    return [m for m in modules if any(m == top or m.startswith(f"{top}.") for top in packages)]
+
+
+def github_modules(modules: object) -> list[str]:
+    return among(modules, GITHUB_ONLY)
 
 
 def roundtable(tmp_path: Path) -> Path:
@@ -83,6 +92,21 @@ def roundtable(tmp_path: Path) -> Path:
     root.mkdir()
     write_roundtable(root, Size(topics=3, participants=3, events=3), datetime.now(UTC).date())
     return root
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"]])
+def test_help_and_version_import_no_models_yaml_templates_or_github(tmp_path: Path, args: list[str]) -> None:
+    [run] = probe(roundtable(tmp_path), [args])
+
+    assert run["code"] == 0
+    assert among(run["modules"], COMMAND_ONLY) == []
+
+
+def test_the_probe_sees_the_models_when_a_command_runs(tmp_path: Path) -> None:
+    [run] = probe(roundtable(tmp_path), [["check"]])
+
+    assert run["code"] == 0
+    assert {"pydantic", "ruamel.yaml"} <= set(among(run["modules"], COMMAND_ONLY))
 
 
 def test_commands_that_need_no_github_never_import_it(tmp_path: Path) -> None:

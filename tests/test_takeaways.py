@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,6 +17,29 @@ from p2p.rules.takeaways import (
     plan_takeaways,
     takeaway_text,
 )
+
+
+@dataclass
+class Entries:
+    """Takeaways in a list, edited as the event file is."""
+
+    items: list[Takeaway]
+
+    def replace(self, index: int, takeaway: Takeaway) -> None:
+        self.items[index] = takeaway
+
+    def remove(self, index: int) -> None:
+        del self.items[index]
+
+    def append(self, takeaway: Takeaway) -> None:
+        self.items.append(takeaway)
+
+
+def applied(before: tuple[Takeaway, ...], changes: list[TakeawayChange]) -> tuple[Takeaway, ...]:
+    entries = Entries(list(before))
+    apply_takeaways(entries, changes)
+    return tuple(entries.items)
+
 
 E = "2030-05-01"
 WHEN = datetime(2030, 4, 1, 10, tzinfo=UTC)
@@ -112,7 +136,7 @@ def test_adds_in_comment_order_and_a_second_run_adds_nothing() -> None:
     comments = [comment(12, "Takeaway: b", issue=2), comment(10, "Takeaway: a"), comment(11, "no")]
     changes = plan(comments)
     assert [c.subject for c in changes] == ["#1 comment 10", "#2 comment 12"]
-    after = apply_takeaways((), changes)
+    after = applied((), changes)
     assert after == (Takeaway(text="a", issue=1, comment=10), Takeaway(text="b", issue=2, comment=12))
     assert plan(comments, after) == []
 
@@ -122,7 +146,7 @@ def test_an_edited_comment_updates_its_entry_in_place() -> None:
     changes = plan([comment(10, "Takeaway: new")], before)
     assert changes == [UpdateTakeaway(1, before[1], Takeaway(text="new", issue=1, comment=10))]
     assert "comment edited: new" in changes[0].reason
-    assert apply_takeaways(before, changes) == (
+    assert applied(before, changes) == (
         Takeaway(text="mine"),
         Takeaway(text="new", issue=1, comment=10),
         Takeaway(text="z"),
@@ -146,7 +170,7 @@ def test_an_entry_goes_with_its_comment(comments: list[Comment], why: str) -> No
     changes = plan(comments, before)
     assert len(changes) == 1 and isinstance(changes[0], RemoveTakeaway)
     assert changes[0].reason.startswith(why)
-    assert apply_takeaways(before, changes) == ()
+    assert applied(before, changes) == ()
 
 
 def test_the_organizers_own_entries_are_never_touched() -> None:
@@ -172,7 +196,7 @@ def test_a_second_entry_for_one_comment_goes() -> None:
     before = (Takeaway(text="x", issue=1, comment=10), Takeaway(text="x", issue=1, comment=10))
     changes = plan([comment(10, "Takeaway: x")], before)
     assert [(type(c).__name__, getattr(c, "index", None)) for c in changes] == [("RemoveTakeaway", 1)]
-    assert apply_takeaways(before, changes) == before[:1]
+    assert applied(before, changes) == before[:1]
 
 
 def test_add_update_and_remove_at_once() -> None:
@@ -182,10 +206,22 @@ def test_add_update_and_remove_at_once() -> None:
         Takeaway(text="old", issue=2, comment=11),
     )
     comments = [comment(11, "Takeaway: edited", issue=2), comment(12, "Takeaway: new")]
-    after = apply_takeaways(before, plan(comments, before))
+    after = applied(before, plan(comments, before))
     assert after == (
         Takeaway(text="mine"),
         Takeaway(text="edited", issue=2, comment=11),
         Takeaway(text="new", issue=1, comment=12),
     )
     assert plan(comments, after) == []
+
+
+def test_removals_go_from_the_last_one_back() -> None:
+    before = (
+        Takeaway(text="a", issue=1, comment=9),
+        Takeaway(text="mine"),
+        Takeaway(text="b", issue=2, comment=10),
+        Takeaway(text="c", issue=2, comment=11),
+    )
+    changes = plan([comment(11, "Takeaway: c", issue=2)], before)
+    assert [getattr(c, "index", None) for c in changes] == [0, 2]
+    assert applied(before, changes) == (Takeaway(text="mine"), before[3])

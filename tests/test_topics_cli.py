@@ -16,7 +16,10 @@ from typing import Literal
 import pytest
 from typer.testing import CliRunner
 
-from p2p.cli import app
+from p2p.cli import topics as topics_command
+from p2p.cli.app import app
+from p2p.cli.workspace import Workspace
+from p2p.models import Event, Snapshot
 from p2p.rules.topics import marker
 from p2p.sandbox.store import Sandbox
 from tests.fake import FakeGitHub
@@ -593,3 +596,31 @@ def test_votes_tally_json_keeps_its_documented_shape(roundtable: Roundtable) -> 
         "withdrawn topic",
     }
     assert all(list(c) == ["action", "subject", "reason"] for c in report["changes"])
+
+
+def test_sync_reads_the_topics_again_only_after_topics_sync_changed_them(
+    roundtable: Roundtable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    observed: list[str] = []
+    observe = topics_command.observe
+
+    def counted(ws: Workspace, event: Event) -> Snapshot:
+        observed.append(event.id)
+        return observe(ws, event)
+
+    monkeypatch.setattr(topics_command, "observe", counted)
+    regions = ("next-event", "previous-events")
+    page = "".join(f"<!-- p2p:begin {r} -->\n<!-- p2p:end {r} -->\n" for r in regions)
+    (roundtable.root / "README.md").write_text(page, encoding="utf-8")
+    assert roundtable.run("board", "setup").code == 0
+
+    first = roundtable.run("sync")  # opens the seeded topics and puts them on the board
+    assert first.code == 0, first.stderr
+    assert observed == [E, E]
+    cards = roundtable.world.board()
+    assert len(cards) == 2 and all(values.get("Votes") == 0 for _, values in cards)  # the tally saw them
+
+    observed.clear()
+    steady = roundtable.run("sync")
+    assert (steady.code, steady.writes) == (0, 0), steady.stdout
+    assert observed == [E]

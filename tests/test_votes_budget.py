@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from p2p.cli import app
+from p2p.cli.app import app
 from p2p.sandbox.store import Sandbox
 from tests.fake import FakeGitHub
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from p2p.cli import app
+from p2p.cli.app import app
+from p2p.cli.workspace import Workspace
 from p2p.errors import NothingToDo, UsageError
-from p2p.workspace import Workspace
 
 # 2026-03-10 05:00 UTC is still March 9 in Denver: an event that day has not ended there.
 NOW = datetime(2026, 3, 10, 5, 0, tzinfo=UTC)
@@ -68,12 +68,12 @@ def test_nothing_to_do_exits_0_with_a_note(tmp_path: Path) -> None:
 def test_an_unforeseen_os_error_is_one_line_and_exit_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import p2p.commands.files
+    import p2p.cli.check
 
     def check(ws: Workspace) -> int:
         raise PermissionError(13, "Permission denied", str(tmp_path / "events"))
 
-    monkeypatch.setattr(p2p.commands.files, "check", check)
+    monkeypatch.setattr(p2p.cli.check, "check", check)
     result = CliRunner().invoke(app, ["--repo-dir", str(roundtable(tmp_path)), "check"])
     assert result.exit_code == 1
     assert result.stderr == f"error: {tmp_path / 'events'}: Permission denied\n"
@@ -81,12 +81,12 @@ def test_an_unforeseen_os_error_is_one_line_and_exit_1(
 
 
 def test_a_bug_is_one_line_unless_verbose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import p2p.commands.files
+    import p2p.cli.check
 
     def check(ws: Workspace) -> int:
         raise KeyError("oops")
 
-    monkeypatch.setattr(p2p.commands.files, "check", check)
+    monkeypatch.setattr(p2p.cli.check, "check", check)
     root = str(roundtable(tmp_path))
     result = CliRunner().invoke(app, ["--repo-dir", root, "check"])
     assert result.exit_code == 1

@@ -1,7 +1,7 @@
 """The generated pages: README regions, the knowledge base and the calendar, as pure text.
 
 Every function here takes models and returns text; reading and writing files is the
-caller's (`p2p.commands.render`). The clock enters only through `now`, which decides which
+caller's (`p2p.cli.render`). The clock enters only through `now`, which decides which
 events are past and which is next, so the same files give the same bytes on any machine.
 
 Templates (`NAME.md.j2`) come from the roundtable's own `templates/` folder first, then from

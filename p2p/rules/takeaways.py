@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from p2p.models import Comment, Event, Roundtable, Takeaway, TopicState
 from p2p.rules.plan import printable
@@ -127,14 +128,26 @@ def plan_takeaways(
     return changes
 
 
-def apply_takeaways(takeaways: Sequence[Takeaway], changes: Sequence[TakeawayChange]) -> tuple[Takeaway, ...]:
-    """The takeaways after the changes (the file edit makes the same changes line by line)."""
-    result: list[Takeaway | None] = list(takeaways)
+class TakeawayList(Protocol):
+    """An event's takeaways, edited entry by entry: in its file (where comments and quoting stay),
+    or in a list."""
+
+    def replace(self, index: int, takeaway: Takeaway) -> None: ...
+
+    def remove(self, index: int) -> None: ...
+
+    def append(self, takeaway: Takeaway) -> None: ...
+
+
+def apply_takeaways(takeaways: TakeawayList, changes: Sequence[TakeawayChange]) -> None:
+    """Make the planned changes: updates in place, then removals from the last one back, so that
+    the indexes planned stay right, then additions at the end, in the order planned."""
     for change in changes:
         if isinstance(change, UpdateTakeaway):
-            result[change.index] = change.new
-        elif isinstance(change, RemoveTakeaway):
-            result[change.index] = None
-    kept = [t for t in result if t is not None]
-    kept.extend(c.takeaway for c in changes if isinstance(c, AddTakeaway))
-    return tuple(kept)
+            takeaways.replace(change.index, change.new)
+    removals = sorted((c for c in changes if isinstance(c, RemoveTakeaway)), key=lambda c: c.index)
+    for removal in reversed(removals):
+        takeaways.remove(removal.index)
+    for change in changes:
+        if isinstance(change, AddTakeaway):
+            takeaways.append(change.takeaway)

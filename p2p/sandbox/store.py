@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
-from p2p.errors import GitHubError, InvitationLimitError, P2PError
+from p2p.errors import GitHubError, P2PError
 from p2p.files.atomic import replace_file
 from p2p.models import (
     EVENT_PREFIX,
@@ -42,13 +42,19 @@ from p2p.models import (
     login_key,
 )
 from p2p.port import (
-    INVITATION_LIFETIME,
     INVITATION_LIMIT,
     INVITATION_WINDOW,
-    VALUES_PER_REQUEST,
+    PAGE_SIZE,
     FieldValue,
     RequestCount,
+    check_batch,
+    check_creatable,
+    graphql_refused,
+    invitation_expired,
+    invitation_limit,
     item_name,
+    not_found,
+    refused,
     sent_value,
     values_name,
 )
@@ -73,8 +79,6 @@ BUILT_IN_FIELDS = (
 # "You can use up to 50 fields in a project, including built-in metadata and custom fields"
 # ("About Projects", GitHub Docs).
 FIELD_LIMIT = 50
-# GitHub pages lists and connections at 100 items at most: each further 100 cost a request.
-PAGE_SIZE = 100
 # PUT /collaborators takes pull/triage/push/maintain/admin; GitHub reports read/triage/write/...
 ROLE_NAMES = {
     "pull": "read",
@@ -444,10 +448,9 @@ class Sandbox:
             sum(1 for sent in self._state.invitations_sent if now - sent < INVITATION_WINDOW)
             >= INVITATION_LIMIT
         ):
-            raise InvitationLimitError(
-                f"GitHub refuses more invitations to {self.repository} (at most {INVITATION_LIMIT} per "
-                f"repository per 24 hours): You have exceeded the limit of {INVITATION_LIMIT} invitations "
-                "per repository per 24 hours.",
+            raise invitation_limit(
+                self.repository,
+                f"You have exceeded the limit of {INVITATION_LIMIT} invitations per repository per 24 hours.",
                 status=422,
             )
         if pending is not None:
@@ -517,8 +520,7 @@ class Sandbox:
         self._write_value(self._board_record(board.id, action), item, field, sent, action)
 
     def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
-        if len(values) > VALUES_PER_REQUEST:
-            raise ValueError(f"at most {VALUES_PER_REQUEST} values in one request, not {len(values)}")
+        check_batch(values)
         sent = [sent_value(board, v.field, v.value) for v in values]
         if not values:
             return
@@ -563,8 +565,7 @@ class Sandbox:
     def create_field(
         self, board: Board, name: str, type: FieldType, options: Sequence[str] = ()
     ) -> BoardField:
-        if type == "other":
-            raise P2PError(f"board #{board.number}: cannot create field {name!r} of type {type!r}")
+        check_creatable(board, name, type)
         self._requests.writes += 1
         action = f"create field {name!r} on board #{board.number}"
         stored = self._board_record(board.id, action)
@@ -806,7 +807,7 @@ class Sandbox:
         return login is not None and self._user(login).type == "Bot"
 
     def _expired(self, invitation: _Invitation) -> bool:
-        return invitation.expired or self.now - invitation.created_at >= INVITATION_LIFETIME
+        return invitation.expired or invitation_expired(invitation.created_at, self.now)
 
     def _invitation(self, invitation: _Invitation) -> Invitation:
         return Invitation(
@@ -826,19 +827,13 @@ class Sandbox:
     # The adapter's words for GitHub's refusals, so a sandbox run reads like a real one.
 
     def _not_found(self, action: str) -> GitHubError:
-        return GitHubError(
-            f"GitHub found nothing while trying to {action} in {self.repository} (404 Not Found): check "
-            "`repository:` in p2p.yaml, and that the token can see that repository",
-            status=404,
-        )
+        return not_found(action, self.repository)
 
     def _refused(self, action: str, why: str) -> GitHubError:
-        return GitHubError(
-            f"GitHub refused to {action} in {self.repository} (422 Validation Failed: {why})", status=422
-        )
+        return refused(action, self.repository, "Validation Failed", details=why)
 
     def _graphql_refused(self, action: str, said: str) -> GitHubError:
-        return GitHubError(f"GitHub's GraphQL API refused to {action}: {said}")
+        return graphql_refused(action, said)
 
     def _open_issue(
         self, title: str, *, body: str, labels: Sequence[str], author: str, created_at: datetime | None = None

@@ -4,7 +4,7 @@ Built on `responses`: every request the code under test sends is answered from t
 state the way GitHub answers it (status codes, JSON shapes, Link pagination honouring
 per_page/page, GraphQL executed against a faithful subset of GitHub's schema, errors in a
 200). Anything the fake does not know is a loud 404 and an `unhandled` entry, never the
-network. While active, the adapter's pauses (`p2p.github.adapter.pause`: rate-limit waits, write
+network. While active, the adapter's pauses (`p2p.github.client.pause`: rate-limit waits, write
 spacing) are instant and recorded in `waits`.
 
     with FakeGitHub("profiq/peer-to-peer") as gh:      # or the `fake_github` fixture
@@ -138,8 +138,8 @@ class FakeGitHub(RestAPI, GraphQLAPI):
         every_url = re.compile(r".*")
         for method in ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"):
             self._mock.add_callback(method, every_url, callback=self._respond)
-        # Rate-limit waits and write spacing go through p2p.github.adapter.pause: record them, sleep never.
-        patch = mock.patch("p2p.github.adapter.pause", side_effect=self.waits.append)
+        # Rate-limit waits and write spacing go through p2p.github.client.pause: record them, sleep never.
+        patch = mock.patch("p2p.github.client.pause", side_effect=self.waits.append)
         patch.start()
         self._patches.append(patch)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from p2p.cli.workspace import Workspace
 from p2p.errors import InputError, P2PError, StaleError, UsageError
 from p2p.files import readme_import as legacy
 from p2p.files.atomic import write_text_atomic
@@ -11,7 +12,6 @@ from p2p.files.load import load_event
 from p2p.files.schema import event_schema_text, schema_files
 from p2p.pages import render as pages
 from p2p.rules.plan import table
-from p2p.workspace import Workspace
 
 
 def _read(path: Path, shown: str) -> str:

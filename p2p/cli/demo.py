@@ -17,10 +17,10 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
+from p2p.cli.workspace import SANDBOX_FILE, SETTINGS_FILE, Workspace
 from p2p.errors import P2PError
 from p2p.models import Roundtable
 from p2p.sandbox.store import Sandbox
-from p2p.workspace import SANDBOX_FILE, SETTINGS_FILE, Workspace
 
 NAME = "Demo roundtable"
 REPOSITORY = "demo-org/roundtable"
@@ -178,7 +178,7 @@ def demo(ws: Workspace) -> int:
 
 
 def _set_up(play: Demo) -> None:
-    from p2p.commands.init import init
+    from p2p.cli.init import init
 
     play.step("A new roundtable with an upcoming event")
     argv = ["init", str(play.root), "--name", NAME, "--repository", REPOSITORY]
@@ -204,15 +204,14 @@ def _set_up(play: Demo) -> None:
 
 
 def _register(play: Demo) -> str:
-    from p2p.commands.files import participants_add, participants_cancel
-    from p2p.commands.participants import status
+    from p2p.cli.participants import add, cancel, status
 
     play.step("Registrations: 15 people for 12 seats, first come, first served")
     for login, name in PEOPLE:
         play.now += timedelta(minutes=1)
         play.run(
             ["participants", "add", login, "--name", name],
-            partial(participants_add, login=login, event=None, name=name),
+            partial(add, login=login, event=None, name=name),
         )
     play.run(["participants", "status"], lambda ws: status(ws, event=None, as_json=False))
 
@@ -228,9 +227,7 @@ def _register(play: Demo) -> str:
 
     play.step("A cancellation: the first on the waitlist moves up")
     play.now += timedelta(hours=2)
-    play.run(
-        ["participants", "cancel", CANCELS], lambda ws: participants_cancel(ws, login=CANCELS, event=None)
-    )
+    play.run(["participants", "cancel", CANCELS], lambda ws: cancel(ws, login=CANCELS, event=None))
     _sync(play)
     with play.world() as github:
         moved = [i.login for i in github.invitations if i.login not in SLOW]
@@ -241,20 +238,20 @@ def _register(play: Demo) -> str:
 
 
 def _sync(play: Demo) -> None:
-    from p2p.commands.participants import sync
+    from p2p.cli.participants import sync
 
     play.run(["participants", "sync"], lambda ws: sync(ws, dry_run=False, force=False))
 
 
 def _board(play: Demo) -> None:
-    from p2p.commands.topics import board_setup
+    from p2p.cli.board import setup
 
     play.step("The lean-coffee board: Votes, Status and Event fields")
-    play.run(["board", "setup"], lambda ws: board_setup(ws, dry_run=False))
+    play.run(["board", "setup"], lambda ws: setup(ws, dry_run=False))
 
 
 def _topics(play: Demo) -> None:
-    from p2p.commands.topics import sync
+    from p2p.cli.topics import sync
 
     play.step("Topics: the seeded ones become issues, participants propose more")
     play.now += timedelta(days=1)
@@ -268,8 +265,8 @@ def _topics(play: Demo) -> None:
 
 
 def _votes(play: Demo) -> None:
-    from p2p.commands.render import render
-    from p2p.commands.topics import tally
+    from p2p.cli.render import render
+    from p2p.cli.votes import tally
 
     play.step("Votes: a 👍 on a topic, three per participant")
     play.now += timedelta(days=2)
@@ -314,8 +311,8 @@ def _votes(play: Demo) -> None:
 
 
 def _after(play: Demo, event_id: str) -> None:
-    from p2p.commands.render import render
-    from p2p.commands.topics import collect
+    from p2p.cli.render import render
+    from p2p.cli.takeaways import collect
 
     play.step("After the event: takeaways into the knowledge base")
     roundtable = play.roundtable()

@@ -1,13 +1,20 @@
-"""`p2p participants status` and `p2p participants sync`: seats and repository access (SPEC 4.1, 4.2)."""
+"""`p2p participants status`, `add`, `cancel` and `sync`: registrations, seats and repository access
+(SPEC 4.1, 4.2)."""
 
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from p2p.errors import GuardError, InvitationLimitError, P2PError
-from p2p.models import AccessState, Event, Roundtable
+from p2p.cli.event import check_one_line
+from p2p.cli.workspace import Workspace
+from p2p.errors import GuardError, InputErrors, InvitationLimitError, NothingToDo, P2PError, UsageError
+from p2p.files.edit import EventDocument, edit_event
+from p2p.files.load import EVENTS_DIR, load_event, relative_path
+from p2p.models import AccessState, Event, Roundtable, check_login, login_key
 from p2p.port import INVITATION_LIMIT, INVITATION_WINDOW
 from p2p.rules.access import (
     AccessKind,
@@ -20,8 +27,7 @@ from p2p.rules.access import (
     plan_access,
 )
 from p2p.rules.plan import apply_plan, format_plan, printable, table
-from p2p.rules.seats import Seat, seats
-from p2p.workspace import Workspace
+from p2p.rules.seats import Seat, find_registration, register, seats
 
 # --- status ----------------------------------------------------------------------------------
 
@@ -132,6 +138,141 @@ def _as_text(roundtable: Roundtable, event: Event, lineup: list[Seat], access: A
             row.append(_describe_access(seat, roundtable, access))
         rows.append(row)
     return f"{heading}\n{table(headers, rows)}"
+
+
+# --- add and cancel --------------------------------------------------------------------------
+
+
+def _check_login(login: str) -> None:
+    try:
+        check_login(login)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def _seats(ws: Workspace, event: Event) -> tuple[Seat, ...]:
+    return seats(event.participants, _capacity(ws, event))
+
+
+def _seat_of(all_seats: tuple[Seat, ...], login: str) -> Seat:
+    return next(s for s in all_seats if login_key(s.login) == login_key(login))
+
+
+def _describe(seat: Seat, capacity: int) -> str:
+    if seat.kind == "accepted":
+        return f"accepted (seat {seat.position} of {capacity})"
+    if seat.kind == "waitlisted":
+        return f"waitlisted #{seat.position} (all {capacity} seats are taken)"
+    return "cancelled"
+
+
+def _capacity(ws: Workspace, event: Event) -> int:
+    return ws.roundtable().capacity(event)
+
+
+def _target(ws: Workspace, event: str | None) -> Event:
+    """The named event, or the next one; having none to edit is a failure, not nothing to do."""
+    try:
+        return ws.event(event)
+    except NothingToDo:
+        if event == "last":
+            raise P2PError(
+                f"no event in {EVENTS_DIR}/ has ended yet: name the event with --event, "
+                "or leave it out for the next one"
+            ) from None
+        raise P2PError(
+            f"no upcoming event in {EVENTS_DIR}/: create one with `p2p event new DATE --title T` "
+            "or name an event with --event"
+        ) from None
+
+
+def add(ws: Workspace, *, login: str, event: str | None, name: str | None) -> int:
+    """Register LOGIN now, at the back of the line; un-cancel a cancelled registration."""
+    _check_login(login)
+    if name is not None:
+        check_one_line("--name", name)
+    target = _target(ws, event)
+    path = ws.event_path(target)
+    registered = ws.now.astimezone(ws.roundtable().settings.zone).replace(microsecond=0)
+
+    def change(document: EventDocument) -> bool:
+        """Register LOGIN; True when a cancelled registration is made again."""
+        registrations = document.event.participants
+        registering = register(registrations, login, registered)
+        if registering.how == "new":
+            entry: dict[str, Any] = {"github": login}
+            if name:
+                entry["name"] = name
+            entry["registered"] = registered
+            document.append("participants", entry)
+            return False
+        index = registering.index
+        current = registrations[index]
+        if registering.how == "already":
+            raise P2PError(
+                f"{current.github} is already registered for {target.id} "
+                f"(since {current.registered.isoformat()}); nothing changed"
+            )
+        if registering.how == "moved":
+            renewed: dict[str, Any] = {"github": current.github}
+            if name or current.name:
+                renewed["name"] = name or current.name
+            renewed["registered"] = registered
+            document.remove("participants", index)
+            document.append("participants", renewed)
+            return True
+        document.set_item_field("participants", index, "registered", registered)
+        document.set_item_field("participants", index, "cancelled", False)
+        if name:
+            document.set_item_field("participants", index, "name", name)
+        return True
+
+    again = edit_event(path, change)
+    updated = _reload(ws, path)
+    seat = _seat_of(_seats(ws, updated), login)
+    described = _describe(seat, _capacity(ws, updated))
+    registered_as = f"{seat.login} again" if again else seat.login
+    ws.out(f"registered {registered_as} for {updated.id} ({relative_path(path, ws.root)}): {described}")
+    return 0
+
+
+def cancel(ws: Workspace, *, login: str, event: str | None) -> int:
+    """Cancel LOGIN's registration (the entry stays, marked cancelled); report who moves up."""
+    _check_login(login)
+    target = _target(ws, event)
+    path = ws.event_path(target)
+    before = _seats(ws, target)
+
+    def change(document: EventDocument) -> bool:
+        index = find_registration(document.event.participants, login)
+        if index is None:
+            raise P2PError(f"{login} is not registered for {target.id}; nothing changed")
+        if document.event.participants[index].cancelled:
+            return False
+        document.set_item_field("participants", index, "cancelled", True)
+        return True
+
+    changed = edit_event(path, change)
+    updated = _reload(ws, path)
+    after = _seats(ws, updated)
+    seat = _seat_of(after, login)
+    if not changed:
+        ws.out(f"{seat.login}'s registration for {updated.id} was already cancelled; nothing changed")
+        return 0
+    ws.out(f"cancelled {seat.login} for {updated.id} ({relative_path(path, ws.root)})")
+    was = {login_key(s.login): s for s in before}
+    for moved in after:
+        earlier = was.get(login_key(moved.login))
+        if moved.kind == "accepted" and earlier is not None and earlier.kind == "waitlisted":
+            ws.out(f"{moved.login} moves up from the waitlist: {_describe(moved, _capacity(ws, updated))}")
+    return 0
+
+
+def _reload(ws: Workspace, path: Path) -> Event:
+    """The event as the file now says, and the workspace's roundtable refreshed."""
+    with suppress(InputErrors):  # another file may be invalid; this one was validated on write
+        ws.roundtable(reload=True)
+    return load_event(path)
 
 
 # --- sync ------------------------------------------------------------------------------------

@@ -25,11 +25,11 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from p2p.cli.workspace import EVENTS_DIR, SETTINGS_FILE, Workspace
 from p2p.errors import P2PError, UsageError
 from p2p.models import REPOSITORY_PATTERN, Settings
 from p2p.pages.markdown import inline
 from p2p.rules.plan import table
-from p2p.workspace import EVENTS_DIR, SETTINGS_FILE, Workspace
 
 SCAFFOLD = "scaffold"
 RENAMED = {"github": ".github", "gitignore": ".gitignore"}
@@ -286,7 +286,7 @@ def write_scaffold(directory: Path, files: dict[str, str]) -> list[str]:
 
 
 def _render(ws: Workspace) -> None:
-    from p2p.commands.render import render_files
+    from p2p.cli.render import render_files
 
     render_files(ws, check=False)
 

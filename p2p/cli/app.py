@@ -1,18 +1,22 @@
-"""The command line: options, wiring and exit codes. The only module that imports Typer."""
+"""The Typer app: the global options, each command forwarded to its module, errors mapped to exit
+codes. The only module that imports Typer."""
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial, wraps
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
 from p2p import __version__
+from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError
-from p2p.workspace import Workspace
 
 app = typer.Typer(
     name="p2p",
@@ -40,23 +44,103 @@ EventArgument = Annotated[str | None, typer.Argument(help=EVENT_HELP, metavar="E
 EventOption = Annotated[str | None, typer.Option("--event", help=EVENT_HELP, metavar="EVENT")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; change nothing.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
-# The global options are accepted after the command too (`p2p sync --sandbox`).
-RepoDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--repo-dir", help="The roundtable repository (default: .).", file_okay=False, metavar="PATH"
-    ),
-]
-Sandbox = Annotated[
-    bool, typer.Option("--sandbox", help="Use the offline GitHub sandbox in .p2p/sandbox.json.")
-]
-Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also report the HTTP requests made.")]
+
+
+# --- the global options ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlobalOptions:
+    """--repo-dir, --sandbox and --verbose, declared once: `p2p` takes them before the command's
+    name, and every command but `init` and `demo` after it too (`p2p sync --sandbox`)."""
+
+    repo_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo-dir", help="The roundtable repository (default: .).", file_okay=False, metavar="PATH"
+        ),
+    ] = None
+    sandbox: Annotated[
+        bool, typer.Option("--sandbox", help="Use the offline GitHub sandbox in .p2p/sandbox.json.")
+    ] = False
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also report the HTTP requests made.")] = (
+        False
+    )
+
+    def then(self, later: GlobalOptions) -> GlobalOptions:
+        """These options followed by `later`, the ones given after the command's name."""
+        return GlobalOptions(
+            repo_dir=later.repo_dir if later.repo_dir is not None else self.repo_dir,
+            sandbox=self.sandbox or later.sandbox,
+            verbose=self.verbose or later.verbose,
+        )
+
+
+KEYWORD = inspect.Parameter.KEYWORD_ONLY
+# Typer reads a command's options from its signature; these are the three given in place of a
+# GlobalOptions.
+GLOBAL_OPTIONS = tuple(
+    p.replace(kind=KEYWORD) for p in inspect.signature(GlobalOptions, eval_str=True).parameters.values()
+)
+CONTEXT = inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
 
 
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"p2p {__version__}")
         raise typer.Exit()
+
+
+VERSION = inspect.Parameter(
+    "version",
+    KEYWORD,
+    default=False,
+    annotation=Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ],
+)
+
+Function = TypeVar("Function", bound=Callable[..., None])
+
+
+def _signed(*parameters: inspect.Parameter) -> Callable[[Function], Function]:
+    """Show Typer these parameters as the function's."""
+
+    def sign(function: Function) -> Function:
+        function.__signature__ = inspect.Signature(list(parameters))  # type: ignore[attr-defined]
+        return function
+
+    return sign
+
+
+@app.callback()
+@_signed(CONTEXT, *GLOBAL_OPTIONS, VERSION)
+def main(ctx: typer.Context, *, version: bool, **given: Any) -> None:
+    """Run a peer roundtable of engineering leaders from one GitHub repository."""
+    ctx.obj = GlobalOptions(**given)  # --version is handled, eagerly, by its callback
+
+
+def command(*, global_options: bool = True) -> Callable[[Callable[..., int]], Callable[..., None]]:
+    """A Typer command from `run(ws, ...) -> exit status`: the global options given after the
+    command's name join those given before it, the workspace is made from them, and what `run`
+    returns or the domain error it raises becomes the exit status."""
+
+    def decorate(run: Callable[..., int]) -> Callable[..., None]:
+        own = [
+            p.replace(kind=KEYWORD)
+            for p in list(inspect.signature(run, eval_str=True).parameters.values())[1:]
+        ]
+        after = GLOBAL_OPTIONS if global_options else ()
+
+        @_signed(CONTEXT, *own, *after)
+        @wraps(run, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
+        def forward(ctx: typer.Context, **values: Any) -> None:
+            later = GlobalOptions(**{option.name: values.pop(option.name) for option in after})
+            _run(ctx.obj.then(later), partial(run, **values))
+
+        return forward
+
+    return decorate
 
 
 def _redact(text: str, workspace: Workspace) -> str:
@@ -68,49 +152,20 @@ def _redact(text: str, workspace: Workspace) -> str:
     return text
 
 
-@app.callback()
-def main(
-    ctx: typer.Context,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """Run a peer roundtable of engineering leaders from one GitHub repository."""
+def _run(options: GlobalOptions, run: Callable[[Workspace], int]) -> None:
+    """Run one command; map domain errors to exit codes and one clear message."""
     # PyGithub logs to standard error on its own at INFO (a followed redirect, say); what the
     # toolkit has to say goes through the workspace instead.
     logging.getLogger("github").setLevel(logging.WARNING)
-    workspace = Workspace(root=repo_dir or Path(), sandbox=sandbox, verbose=verbose)
+    workspace = Workspace(root=options.repo_dir or Path(), sandbox=options.sandbox, verbose=options.verbose)
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
     if sys.stderr.isatty():
-        from p2p.terminal import TerminalProgress
+        from p2p.cli.terminal import TerminalProgress
 
         workspace.progress = TerminalProgress()
-    ctx.obj = workspace
-
-
-def _run(
-    ctx: typer.Context,
-    command: Callable[[Workspace], int],
-    *,
-    repo_dir: Path | None = None,
-    sandbox: bool = False,
-    verbose: bool = False,
-) -> None:
-    """Run one command; map domain errors to exit codes and one clear message.
-
-    `repo_dir`, `sandbox` and `verbose` are the global options given after the command's name.
-    """
-    workspace: Workspace = ctx.obj
-    if repo_dir is not None:
-        workspace.root = repo_dir
-    workspace.sandbox = workspace.sandbox or sandbox
-    workspace.verbose = workspace.verbose or verbose
     try:
-        code = command(workspace)
+        code = run(workspace)
     except P2PError as error:
         if error.exit_code == 0:
             workspace.out(error.message)
@@ -147,35 +202,36 @@ def _one(event: str | None, option: str | None) -> str | None:
     return event if event is not None else option
 
 
+# --- the commands: each forwards to one function of its group's module --------------------
+
+
 @app.command()
-def check(
-    ctx: typer.Context, repo_dir: RepoDir = None, sandbox: Sandbox = False, verbose: Verbose = False
-) -> None:
+@command()
+def check(ws: Workspace) -> int:
     """Validate p2p.yaml and every event file; list all errors as file:line: message."""
-    from p2p.commands.files import check as run
+    from p2p.cli.check import check as run
 
-    _run(ctx, run, repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
+    return run(ws)
 
 
 @app.command()
+@command()
 def render(
-    ctx: typer.Context,
+    ws: Workspace,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 and list stale files.")
     ] = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """Regenerate README regions, TAKEAWAYS.md and events.ics from the event files."""
-    from p2p.commands.render import render as run
+    from p2p.cli.render import render as run
 
-    _run(ctx, lambda ws: run(ws, check=check), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
+    return run(ws, check=check)
 
 
 @event_app.command("new")
+@command()
 def event_new(
-    ctx: typer.Context,
+    ws: Workspace,
     date: Annotated[str, typer.Argument(help="The event's date, YYYY-MM-DD.", metavar="DATE")],
     title: Annotated[str, typer.Option("--title", help="The event's title.", metavar="TITLE")],
     format: Annotated[
@@ -188,232 +244,148 @@ def event_new(
         str | None,
         typer.Option("--slug", help="Name suffix, for a second event on the same date.", metavar="SLUG"),
     ] = None,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """Create an event file, events/DATE[-SLUG].yaml."""
-    from p2p.commands.files import event_new as run
+    from p2p.cli.event import new as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, date=date, title=title, format=format, start=start, slug=slug),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, date=date, title=title, format=format, start=start, slug=slug)
 
 
 @participants_app.command("status")
+@command()
 def participants_status(
-    ctx: typer.Context,
-    event: EventArgument = None,
-    event_option: EventOption = None,
-    json: Json = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+    ws: Workspace, event: EventArgument = None, event_option: EventOption = None, json: Json = False
+) -> int:
     """Each registration's seat and repository access."""
-    from p2p.commands.participants import status as run
+    from p2p.cli.participants import status as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, event=_one(event, event_option), as_json=json),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, event=_one(event, event_option), as_json=json)
 
 
 @participants_app.command("add")
+@command()
 def participants_add(
-    ctx: typer.Context,
+    ws: Workspace,
     login: Annotated[str, typer.Argument(help="GitHub login.", metavar="LOGIN")],
     event: EventOption = None,
     name: Annotated[str | None, typer.Option("--name", help="The person's name.", metavar="NAME")] = None,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """Register someone now, at the back of the line."""
-    from p2p.commands.files import participants_add as run
+    from p2p.cli.participants import add as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, login=login, event=event, name=name),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, login=login, event=event, name=name)
 
 
 @participants_app.command("cancel")
+@command()
 def participants_cancel(
-    ctx: typer.Context,
+    ws: Workspace,
     login: Annotated[str, typer.Argument(help="GitHub login.", metavar="LOGIN")],
     event: EventOption = None,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """Cancel a registration; the first on the waitlist moves up."""
-    from p2p.commands.files import participants_cancel as run
+    from p2p.cli.participants import cancel as run
 
-    _run(
-        ctx, lambda ws: run(ws, login=login, event=event), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose
-    )
+    return run(ws, login=login, event=event)
 
 
 @participants_app.command("sync")
+@command()
 def participants_sync(
-    ctx: typer.Context,
+    ws: Workspace,
     dry_run: DryRun = False,
     force: Annotated[
         bool, typer.Option("--force", help="Apply a plan that trips the mass-removal guard.")
     ] = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """Invite accepted participants, withdraw access no longer wanted."""
-    from p2p.commands.participants import sync as run
+    from p2p.cli.participants import sync as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, dry_run=dry_run, force=force),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, dry_run=dry_run, force=force)
 
 
 @topics_app.command("sync")
+@command()
 def topics_sync(
-    ctx: typer.Context,
-    event: EventArgument = None,
-    event_option: EventOption = None,
-    dry_run: DryRun = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+    ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
+) -> int:
     """Open seeded topics, label new proposals, put the event's topics on the board."""
-    from p2p.commands.topics import sync as run
+    from p2p.cli.topics import sync as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, event=_one(event, event_option), dry_run=dry_run)
 
 
 @votes_app.command("tally")
+@command()
 def votes_tally(
-    ctx: typer.Context,
+    ws: Workspace,
     event: EventArgument = None,
     event_option: EventOption = None,
     dry_run: DryRun = False,
     json: Json = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """Count 👍 votes, order the board, write the agenda."""
-    from p2p.commands.topics import tally as run
+    from p2p.cli.votes import tally as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run, as_json=json),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, event=_one(event, event_option), dry_run=dry_run, as_json=json)
 
 
 @board_app.command("setup")
-def board_setup(
-    ctx: typer.Context,
-    dry_run: DryRun = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+@command()
+def board_setup(ws: Workspace, dry_run: DryRun = False) -> int:
     """Create the board's Votes, Status and Event fields where missing."""
-    from p2p.commands.topics import board_setup as run
+    from p2p.cli.board import setup as run
 
-    _run(ctx, lambda ws: run(ws, dry_run=dry_run), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
+    return run(ws, dry_run=dry_run)
 
 
 @takeaways_app.command("collect")
+@command()
 def takeaways_collect(
-    ctx: typer.Context,
-    event: EventArgument = None,
-    event_option: EventOption = None,
-    dry_run: DryRun = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+    ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
+) -> int:
     """Add 'Takeaway:' comments on the event's topics to its event file."""
-    from p2p.commands.topics import collect as run
+    from p2p.cli.takeaways import collect as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, event=_one(event, event_option), dry_run=dry_run),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, event=_one(event, event_option), dry_run=dry_run)
 
 
 @app.command()
+@command()
 def sync(
-    ctx: typer.Context,
+    ws: Workspace,
     dry_run: DryRun = False,
     force: Annotated[
         bool, typer.Option("--force", help="Let participants sync pass the mass-removal guard.")
     ] = False,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """The main job: participants sync, topics sync, votes tally, render."""
-    from p2p.commands.sync import sync as run
+    from p2p.cli.sync import sync as run
 
-    _run(
-        ctx,
-        lambda ws: run(ws, dry_run=dry_run, force=force),
-        repo_dir=repo_dir,
-        sandbox=sandbox,
-        verbose=verbose,
-    )
+    return run(ws, dry_run=dry_run, force=force)
 
 
 @app.command("import-readme")
+@command()
 def import_readme(
-    ctx: typer.Context,
+    ws: Workspace,
     file: Annotated[
         Path, typer.Argument(help="A hand-written roundtable README.", dir_okay=False, metavar="FILE")
     ],
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder for the event files; default events/.", metavar="DIR")
     ] = None,
-    repo_dir: RepoDir = None,
-    sandbox: Sandbox = False,
-    verbose: Verbose = False,
-) -> None:
+) -> int:
     """Turn a hand-written roundtable page into event files, reporting every guess."""
-    from p2p.commands.render import import_readme as run
+    from p2p.cli.render import import_readme as run
 
-    _run(ctx, lambda ws: run(ws, file=file, out=out), repo_dir=repo_dir, sandbox=sandbox, verbose=verbose)
+    return run(ws, file=file, out=out)
 
 
 @app.command()
+@command(global_options=False)
 def init(
-    ctx: typer.Context,
+    ws: Workspace,
     dir: Annotated[Path, typer.Argument(help="The folder of the new roundtable repository.", metavar="DIR")],
     name: Annotated[str | None, typer.Option("--name", help="The roundtable's name.", metavar="NAME")] = None,
     repository: Annotated[
@@ -421,19 +393,20 @@ def init(
         typer.Option("--repository", help="owner/name of its GitHub repository.", metavar="OWNER/NAME"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not empty.")] = False,
-) -> None:
+) -> int:
     """Scaffold a new roundtable repository."""
-    from p2p.commands.init import init as run
+    from p2p.cli.init import init as run
 
-    _run(ctx, lambda ws: run(ws, directory=dir, name=name, repository=repository, force=force))
+    return run(ws, directory=dir, name=name, repository=repository, force=force)
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
+@command(global_options=False)
+def demo(ws: Workspace) -> int:
     """A guided, offline run of a whole event cycle in a temporary folder."""
-    from p2p.commands.demo import demo as run
+    from p2p.cli.demo import demo as run
 
-    _run(ctx, run)
+    return run(ws)
 
 
 def entry() -> None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from p2p.errors import NothingToDo, P2PError, UsageError
-from p2p.models import Event, Roundtable
-from p2p.rules.plan import Progress
 
+# The command line imports this module before it parses a command: what it needs of the models
+# and the rules is imported on first use, so `p2p --help` and `--version` load no pydantic.
 if TYPE_CHECKING:
+    from p2p.models import Event, Roundtable
     from p2p.port import Port
+    from p2p.rules.plan import Action, Progress
 
 SETTINGS_FILE = "p2p.yaml"
 EVENTS_DIR = "events"
@@ -23,6 +25,12 @@ SANDBOX_FILE = Path(".p2p") / "sandbox.json"
 
 def _print(text: str) -> None:
     print(text)
+
+
+def _no_progress_shown() -> Progress:
+    from p2p.rules.plan import Progress
+
+    return Progress()
 
 
 @dataclass
@@ -41,7 +49,7 @@ class Workspace:
     out: Callable[[str], None] = _print
     err: Callable[[str], None] = _print
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
-    progress: Progress = field(default_factory=Progress)
+    progress: Progress = field(default_factory=_no_progress_shown)
     _port: Port | None = field(default=None, repr=False)
     _roundtable: Roundtable | None = field(default=None, repr=False)
 
@@ -116,6 +124,23 @@ class Workspace:
 
                 self._port = GitHubRepository.from_environment(repository, env=self.env, token=token)
         return self._port
+
+    def apply(self, actions: Sequence[Action], *, dry_run: bool, empty: str) -> None:
+        """Print the plan; unless it is a dry run, apply it through the port and raise the error
+        that stopped it."""
+        from p2p.rules.plan import apply_plan, format_plan
+
+        self.out(format_plan(actions, empty=empty))
+        if not actions:
+            return
+        if dry_run:
+            self.out("dry run: nothing changed")
+            return
+        outcome = apply_plan(actions, self.port(), report=self.out, progress=self.progress)
+        if outcome.error is not None:
+            done = len(outcome.done)
+            self.err(f"stopped after {done} of {len(actions)} change(s); run the command again to finish")
+            raise outcome.error
 
     def close(self) -> None:
         """Persist what the port holds (the sandbox writes its file) and report requests."""

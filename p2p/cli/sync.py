@@ -1,8 +1,8 @@
 """`p2p sync`, the main job: participants sync, topics sync, votes tally, render.
 
 GitHub is observed once: each read is made by the first step that needs it and handed on,
-so no step re-reads what an earlier one fetched. A failing step is reported and the others
-still run; the exit status is then 1.
+so no step re-reads what an earlier one fetched, unless a step in between changed it. A failing
+step is reported and the others still run; the exit status is then 1.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError
 from p2p.models import Snapshot
-from p2p.workspace import Workspace
 
 
 def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
-    from p2p.commands import participants, render, topics
+    from p2p.cli import participants, render, topics, votes
 
     roundtable = ws.roundtable()
     port = ws.port()
@@ -50,23 +50,22 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         ws.out("== topics sync, votes tally: skipped, no upcoming event")
     else:
         snapshot = Snapshot()
+        writes = port.requests.writes
 
-        def read_and_sync_topics() -> int:
+        def observe_and_sync_topics() -> int:
             nonlocal snapshot
-            project = roundtable.settings.project
-            snapshot = Snapshot(
-                topics=port.read_topics(event.id),
-                board=port.read_board(project) if project is not None else None,
-            )
-            snapshot = topics.sync_with(ws, event, snapshot, dry_run=dry_run)
-            return 0
+            snapshot = topics.observe(ws, event)
+            return topics.sync_with(ws, event, snapshot, dry_run=dry_run)
 
-        step(f"topics sync {event.id}", read_and_sync_topics)
+        def tally_votes() -> int:
+            # Topics sync changed GitHub (issues, labels, cards): the tally reads it again rather
+            # than count from what it was before.
+            observed = snapshot if port.requests.writes == writes else topics.observe(ws, event)
+            return votes.tally_with(ws, event, observed, dry_run=dry_run, as_json=False)
+
+        step(f"topics sync {event.id}", observe_and_sync_topics)
         if snapshot.topics is not None:
-            step(
-                f"votes tally {event.id}",
-                lambda: topics.tally_with(ws, event, snapshot, dry_run=dry_run, as_json=False),
-            )
+            step(f"votes tally {event.id}", tally_votes)
 
     def render_files() -> int:
         if event is not None and _read(ws.event_path(event)) != agenda_before:

@@ -1,0 +1,23 @@
+"""`p2p check`: validate p2p.yaml and every event file, reporting every error."""
+
+from __future__ import annotations
+
+from p2p.cli.workspace import Workspace
+from p2p.files.load import SETTINGS_FILE, event_files
+from p2p.files.load import check as check_files
+
+
+def check(ws: Workspace) -> int:
+    """Validate p2p.yaml and every event file; print every error as file:line: message."""
+    errors = check_files(ws.root)
+    for error in errors:
+        ws.out(error.message)
+    if errors:
+        files = len({error.path for error in errors})
+        ws.err(
+            f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        )
+        return 1
+    count = len(event_files(ws.root))
+    ws.out(f"{SETTINGS_FILE} and {count} event file{'s' if count != 1 else ''} are valid")
+    return 0

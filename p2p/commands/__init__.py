@@ -1,1 +1,0 @@
-"""The shell of each command: read, decide (through the pure rules), act, report."""

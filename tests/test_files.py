@@ -16,6 +16,7 @@ from p2p.files.load import check, load_event, load_roundtable, load_settings
 from p2p.files.reader import MAX_BYTES
 from p2p.files.schema import EVENT_SCHEMA_FILE, SETTINGS_SCHEMA_FILE, event_schema_text, schema_files
 from p2p.models import Event
+from tests.limits import HANG
 
 REPO = Path(__file__).resolve().parent.parent
 HEAD = "# yaml-language-server: $schema=schema.json\n"
@@ -579,10 +580,10 @@ def test_an_absurdly_large_file_is_refused_before_parsing(tmp_path: Path) -> Non
             "is it the right file?",
         )
     ]
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < HANG.total_seconds()
 
 
-def test_an_alias_bomb_is_rejected_in_well_under_a_second(tmp_path: Path) -> None:
+def test_an_alias_bomb_is_rejected_without_expanding_it(tmp_path: Path) -> None:
     lol = ",".join(["lol"] * 9)
     bomb = f"a: &a [{lol}]\n" + "".join(
         f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n"
@@ -593,7 +594,7 @@ def test_an_alias_bomb_is_rejected_in_well_under_a_second(tmp_path: Path) -> Non
     assert errors_of(write_event(tmp_path, bomb)) == [
         (1, "anchors and aliases (&name, *name) are not allowed: write the value out in full")
     ]
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < HANG.total_seconds()
 
 
 def test_too_many_errors_stop_reading(tmp_path: Path) -> None:

@@ -9,17 +9,9 @@ from typing import Any
 import pytest
 
 from p2p.files.load import load_event
-from p2p.files.readme_import import (
-    ImportedEvent,
-    PageImport,
-    clean_title,
-    event_data,
-    event_file_text,
-    find_presenter,
-    fix_mojibake,
-    parse_date,
-    parse_page,
-)
+from p2p.files.readme_event import ImportedEvent
+from p2p.files.readme_import import PageImport, event_data, event_file_text, parse_page
+from p2p.files.readme_page import clean_title, find_presenter, fix_mojibake, parse_date
 from p2p.models import Event
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,9 @@ the JSON schemas, and importing a hand-written README into event files.
 - `atomic`: atomic file replacement, and the lock that lets one command at a time edit a file.
 - `edit`: round-trip edits of event files (`EventDocument`, `edit_event`), new event files.
 - `schema`: the JSON schemas of p2p.yaml and event files.
-- `readme_import`: importing a hand-written README's history into event files.
+- `readme_import`: importing a hand-written README's history into event files (`parse_page`),
+  through `readme_page` (its lines, dates and sections) and `readme_event` (a section into an
+  event, missing years inferred).
 
 May import `p2p.models`, `p2p.errors` and the rules; never GitHub, the sandbox or the command
 line.

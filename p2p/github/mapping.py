@@ -91,9 +91,14 @@ def invitation(row: Mapping[str, Any], now: datetime) -> Invitation:
 
 
 def comment(number: int, node: Mapping[str, Any]) -> Comment:
+    """A comment of a GraphQL answer; a deleted account's (`author: null`) has no author.
+
+    Its id is `fullDatabaseId`, a BigInt that GitHub's GraphQL schema encodes as a string
+    ("the value may exceed the size of a 32-bit integer"): comment ids passed 2^31 in 2024.
+    """
     author = node.get("author")
     return Comment(
-        id=int(node["databaseId"]),
+        id=int(node["fullDatabaseId"]),
         issue=number,
         author=login(author),
         body=str(node.get("body") or ""),

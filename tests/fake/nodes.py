@@ -8,6 +8,7 @@ from typing import Any
 
 from tests.fake.records import (
     EPOCH,
+    GHOST,
     JSON,
     MESSAGES,
     REACTIONS,
@@ -19,6 +20,7 @@ from tests.fake.records import (
     Permission,
     Project,
     Reaction,
+    User,
     iso,
     node_id,
 )
@@ -92,8 +94,14 @@ class GraphQLNodes(GitHubState):
         if permission in self._denied:
             raise GraphQLFailure(f"{MESSAGES['forbidden']} ({what})", "FORBIDDEN")
 
+    def _gql_author(self, login: str | None) -> JSON:
+        """The author of an issue or a comment: null for a deleted account."""
+        return None if self.is_deleted(login) or login is None else self._gql_actor(login)
+
     def _gql_actor(self, login: str, *, viewer: bool = False) -> JSON:
-        user = self._user(login)
+        return self._gql_account(self._user(login), viewer=viewer)
+
+    def _gql_account(self, user: User, *, viewer: bool = False) -> JSON:
         typename = "User" if viewer else user.type
         shown = _bot_graphql_login(user.login) if typename == "Bot" else user.login
         actor: dict[str, JSON] = {
@@ -107,8 +115,10 @@ class GraphQLNodes(GitHubState):
             "avatarUrl": lambda info, size=None: f"https://avatars.githubusercontent.com/u/{user.id}",
         }
         if typename in ("User", "Organization"):
-            actor["projectV2"] = lambda info, number: self._gql_project(login, number)
-            actor["repository"] = lambda info, name, followRenames=True: self._gql_repository(login, name)
+            actor["projectV2"] = lambda info, number: self._gql_project(user.login, number)
+            actor["repository"] = lambda info, name, followRenames=True: self._gql_repository(
+                user.login, name
+            )
         return actor
 
     def _gql_owner(self, login: str, typename: str | None = None) -> JSON:
@@ -219,7 +229,9 @@ class GraphQLNodes(GitHubState):
                     "content": REACTIONS[r.content],
                     "createdAt": iso(r.created_at),
                     # Reaction.user is a User: a Bot's reaction has none.
-                    "user": self._gql_actor(r.login) if r.user_type == "User" else None,
+                    "user": self._gql_actor(r.login)
+                    if r.user_type == "User" and not self.is_deleted(r.login)
+                    else None,
                 }
                 for r in chosen
             ]
@@ -244,7 +256,7 @@ class GraphQLNodes(GitHubState):
             "stateReason": lambda info, enableDuplicate=False: (
                 "COMPLETED" if state_reason == "DUPLICATE" and not enableDuplicate else state_reason
             ),
-            "author": self._gql_actor(issue.author),
+            "author": self._gql_author(issue.author),
             "url": f"https://github.com/{self.owner}/{self.name}/issues/{issue.number}",
             "createdAt": iso(issue.created_at),
             "updatedAt": iso(issue.updated_at),
@@ -262,7 +274,12 @@ class GraphQLNodes(GitHubState):
         def reactors(info: Any, **args: Any) -> JSON:
             return self._connection(
                 "reactors",
-                [self._gql_actor(r.login) for r in reactions],
+                # ReactorEdge.node is a non-null Reactor in GitHub's GraphQL schema: a deleted
+                # account's reaction cannot show a null there, and shows the "ghost" user, as REST does.
+                [
+                    self._gql_account(GHOST) if self.is_deleted(r.login) else self._gql_actor(r.login)
+                    for r in reactions
+                ],
                 args,
                 edge=lambda i: {"reactedAt": iso(reactions[i].created_at)},
             )
@@ -276,7 +293,7 @@ class GraphQLNodes(GitHubState):
             "databaseId": comment.id,
             "fullDatabaseId": str(comment.id),
             "body": comment.body,
-            "author": None if comment.author is None else self._gql_actor(comment.author),
+            "author": self._gql_author(comment.author),
             "createdAt": iso(comment.created_at),
             "updatedAt": iso(comment.updated_at),
             "url": f"https://github.com/{self.owner}/{self.name}/issues/{comment.issue}#issuecomment-{comment.id}",

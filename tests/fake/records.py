@@ -15,9 +15,11 @@ Permission = Literal["administration", "projects", "issues"]
 DEFAULT_API = "https://api.github.com"
 EPOCH = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 REPOSITORY_ID = 1296269  # octocat/Hello-World's, the repository GitHub's docs show
-# Database ids of issues and reactions (and comments: see GitHubState) are above 2^31 since 2024,
-# past what GraphQL's 32-bit `databaseId` holds (its `fullDatabaseId` is a string).
-CONTENT_IDS = 2_500_000_001
+# Database ids of issues, reactions and comments are above 2^31 since 2024, past what GraphQL's
+# `databaseId` holds: GitHub's GraphQL schema types it a 32-bit Int, deprecated because "it does
+# not support 64-bit signed integer identifiers", and `fullDatabaseId` a BigInt sent as a string.
+CONTENT_IDS = 2_500_000_001  # issues and reactions
+COMMENT_IDS = 2_700_000_001
 ACCOUNT_IDS = 100_000_001  # accounts, labels, invitations, boards and their fields and items
 
 # GitHub expires a repository invitation after 7 days (what GitHub Support answers in community

@@ -84,8 +84,9 @@ class RestAPI(GitHubState):
 
     # --- JSON shapes ---------------------------------------------------------------------
 
-    def _user_json(self, login: str) -> JSON:
-        return self._account_json(self._user(login))
+    def _user_json(self, login: str | None) -> JSON:
+        """An account as REST shows it: a deleted one (None, or deleted since) as GitHub's "ghost"."""
+        return self._account_json(GHOST if self.is_deleted(login) or login is None else self._user(login))
 
     def _account_json(self, user: User) -> JSON:
         return {
@@ -181,9 +182,7 @@ class RestAPI(GitHubState):
             "html_url": f"https://github.com/{self.owner}/{self.name}/issues/{comment.issue}#issuecomment-{comment.id}",
             "issue_url": f"{self.api_url}/repos/{self.owner}/{self.name}/issues/{comment.issue}",
             "body": comment.body,
-            "user": self._user_json(comment.author)
-            if comment.author is not None
-            else self._account_json(GHOST),
+            "user": self._user_json(comment.author),
             "created_at": iso(comment.created_at),
             "updated_at": iso(comment.updated_at),
             "author_association": "COLLABORATOR",

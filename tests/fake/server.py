@@ -16,7 +16,9 @@ spacing) are instant and recorded in `waits`.
 Seeding (the calls of `p2p.sandbox.world.World`, which the sandbox implements too, and more):
 add_user, add_collaborator, remove_collaborator, add_invitation, accept_invitation, add_label,
 delete_label, add_issue, delete_issue, close_issue, reopen_issue, add_reaction, remove_reaction,
-add_comment (author None: a deleted account), edit_comment, delete_comment, add_project, add_board_item,
+add_comment (author None: a deleted account; comment_id: where the ids count from), edit_comment,
+delete_comment, delete_account (what the person wrote stays, shown as GitHub shows a deleted
+account's), add_project, add_board_item,
 add_foreign_item, advance (the clock, `now`), invitation_limit (50), rename (the repository;
 its old name redirects), viewer_can_push (False: labels sent with a new issue are dropped, as
 GitHub drops them), invitations_say_expired (False: invitations leave out the optional `expired`).

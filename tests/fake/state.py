@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from tests.fake.records import (
     ACCOUNT_IDS,
     BUILT_IN_FIELDS,
+    COMMENT_IDS,
     CONTENT_IDS,
     DEFAULT_API,
     EPOCH,
@@ -71,9 +72,10 @@ class GitHubState:
         self._comments: dict[int, Comment] = {}
         self._projects: dict[int, Project] = {}
         self._next_number = 1
-        # Below 2^31, unlike GitHub's since 2024 (CONTENT_IDS), while the adapter reads a comment's
-        # 32-bit `databaseId`, which fails above it, instead of `fullDatabaseId`.
-        self._next_comment = 1987654321
+        # Above 2^31 like GitHub's since 2024 (COMMENT_IDS): a comment read through GraphQL's
+        # 32-bit `databaseId` fails, as on github.com; `fullDatabaseId` holds it.
+        self._next_comment = COMMENT_IDS
+        self._deleted: set[str] = set()  # keys of accounts deleted since (see `delete_account`)
         self._denied: set[str] = set()  # what the token may not do (see `deny`)
 
         owner_user = self._user(self.owner, "Organization" if owner_is_organization else "User")
@@ -97,6 +99,17 @@ class GitHubState:
     def add_user(self, login: str, *, type: str = "User") -> None:
         """Make a user (or a Bot) known; every login is known as a User on first use anyway."""
         self._user(login, type)
+
+    def delete_account(self, login: str) -> None:
+        """The person deletes their account: what they wrote and their reactions stay, shown as
+        GitHub's placeholder user "ghost" in REST and with a null author in GraphQL."""
+        self._user(login)
+        self._deleted.add(login.casefold())
+        self._collaborators.pop(login.casefold(), None)
+
+    def is_deleted(self, login: str | None) -> bool:
+        """Whether an account is gone (None: a comment seeded as a deleted account's)."""
+        return login is None or login.casefold() in self._deleted
 
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
         self._user(login)
@@ -214,12 +227,23 @@ class GitHubState:
             if not (r.login.casefold() == login.casefold() and r.content == content)
         ]
 
-    def add_comment(self, number: int, author: str | None, body: str, *, user_type: str = "User") -> int:
-        """`author` comments on an issue (None: an account since deleted); returns the comment's id."""
+    def add_comment(
+        self,
+        number: int,
+        author: str | None,
+        body: str,
+        *,
+        user_type: str = "User",
+        comment_id: int | None = None,
+    ) -> int:
+        """`author` comments on an issue (None: an account since deleted); returns the comment's id,
+        `comment_id` if given (later comments count on from it)."""
         if author is not None:
             self._user(author, user_type)
         if number not in self._issues:
             raise KeyError(f"no issue #{number}")
+        if comment_id is not None:
+            self._next_comment = comment_id
         comment_id = self._next_comment
         self._next_comment += 1
         self._comments[comment_id] = Comment(comment_id, number, author, body, self.now, self.now)

@@ -251,7 +251,7 @@ def test_event_new_outside_a_roundtable(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "event", "new", "2099-05-15", "--title", "T")
     assert (code, out) == (1, "")
     assert err == (
-        f"error: no p2p.yaml in {tmp_path}: this is no roundtable repository "
+        f"error: no p2p.yaml in {tmp_path}: it is not a roundtable repository "
         "(run `p2p init`, or point --repo-dir at the repository)\n"
     )
     assert not (tmp_path / "events").exists()

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from p2p import __version__
-from p2p.cli.workspace import Workspace
+from p2p.cli.workspace import SETTINGS_FILE, Workspace
 from p2p.errors import P2PError
 
 app = typer.Typer(
@@ -57,7 +57,10 @@ class GlobalOptions:
     repo_dir: Annotated[
         Path | None,
         typer.Option(
-            "--repo-dir", help="The roundtable repository (default: .).", file_okay=False, metavar="PATH"
+            "--repo-dir",
+            help="The roundtable repository (default: the nearest folder upward that holds p2p.yaml).",
+            file_okay=False,
+            metavar="PATH",
         ),
     ] = None
     sandbox: Annotated[
@@ -152,12 +155,26 @@ def _redact(text: str, workspace: Workspace) -> str:
     return text
 
 
+def _root(given: Path | None) -> Path:
+    """The folder given by --repo-dir, which must exist; else, as git finds .git, the nearest one
+    from the current folder upward that holds p2p.yaml, and the current folder when none does."""
+    if given is not None:
+        if not given.is_dir():
+            raise typer.BadParameter(f"{given} does not exist", param_hint="--repo-dir")
+        return given
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder if folder != here else Path()
+    return Path()
+
+
 def _run(options: GlobalOptions, run: Callable[[Workspace], int]) -> None:
     """Run one command; map domain errors to exit codes and one clear message."""
     # PyGithub logs to standard error on its own at INFO (a followed redirect, say); what the
     # toolkit has to say goes through the workspace instead.
     logging.getLogger("github").setLevel(logging.WARNING)
-    workspace = Workspace(root=options.repo_dir or Path(), sandbox=options.sandbox, verbose=options.verbose)
+    workspace = Workspace(root=_root(options.repo_dir), sandbox=options.sandbox, verbose=options.verbose)
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
     if sys.stderr.isatty():

@@ -138,3 +138,25 @@ def test_a_repo_dir_that_does_not_exist_is_misuse(tmp_path: Path, where: str) ->
     assert result.stderr.count(missing) == 1
     assert f"--repo-dir: {missing} does not exist" in result.stderr
     assert "Traceback" not in result.output and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command", [["participants", "status"], ["topics", "sync"], ["votes", "tally"], ["takeaways", "collect"]]
+)
+def test_an_event_given_twice_differently_is_misuse(tmp_path: Path, command: list[str]) -> None:
+    root = str(roundtable(tmp_path, "2999-01-05", "2999-02-05"))
+    args = ["--repo-dir", root, "--sandbox", *command, "2999-01-05", "--event", "2999-02-05"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "error: EVENT '2999-01-05' and --event '2999-02-05' disagree: give the event once\n"
+    )
+    assert result.stdout == ""
+
+
+def test_an_event_given_twice_alike_is_fine(tmp_path: Path) -> None:
+    root = str(roundtable(tmp_path, "2999-01-05", "2999-02-05"))
+    args = ["--repo-dir", root, "participants", "status", "2999-02-05", "--event", "2999-02-05"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "2999-02-05" in result.stdout

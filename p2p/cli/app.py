@@ -16,7 +16,7 @@ import typer
 
 from p2p import __version__
 from p2p.cli.workspace import SETTINGS_FILE, Workspace
-from p2p.errors import P2PError
+from p2p.errors import P2PError, UsageError
 
 app = typer.Typer(
     name="p2p",
@@ -215,7 +215,7 @@ def _run(options: GlobalOptions, run: Callable[[Workspace], int]) -> None:
 
 def _one(event: str | None, option: str | None) -> str | None:
     if event is not None and option is not None and event != option:
-        raise typer.BadParameter(f"EVENT {event!r} and --event {option!r} disagree")
+        raise UsageError(f"EVENT {event!r} and --event {option!r} disagree: give the event once")
     return event if event is not None else option
 
 

@@ -143,7 +143,7 @@ def test_participants_add_and_cancel(repo: Path) -> None:
     code, out, _ = run(repo, "participants", "add", "Bob", "--event", "2099-05-15")
     assert (
         out
-        == "registered Bob for 2099-05-15 (events/2099-05-15.yaml): waitlisted #1 (all 1 seats are taken)\n"
+        == "registered Bob for 2099-05-15 (events/2099-05-15.yaml): waitlisted #1 (the only seat is taken)\n"
     )
     text = (repo / "events" / "2099-05-15.yaml").read_text()
     assert re.fullmatch(
@@ -177,7 +177,7 @@ def test_participants_add_and_cancel(repo: Path) -> None:
     )
     assert run(repo, "participants", "add", "alice")[1] == (
         "registered alice again for 2099-05-15 (events/2099-05-15.yaml): "
-        "waitlisted #1 (all 1 seats are taken)\n"
+        "waitlisted #1 (the only seat is taken)\n"
     )
     assert run(repo, "check")[0] == 0
 

@@ -300,3 +300,20 @@ def test_every_command_but_init_and_demo_takes_the_global_options() -> None:
         assert ({"--repo-dir", "--sandbox", "--verbose", "-v"} <= options) == (
             path not in ("init", "demo")
         ), path
+
+
+def test_usage_lines_name_arguments_plainly() -> None:
+    def leaves(group: Any, prefix: str = "") -> list[str]:
+        found = []
+        for name, command in group.commands.items():
+            path = f"{prefix} {name}".strip()
+            found += leaves(command, path) if hasattr(command, "commands") else [path]
+        return found
+
+    for path in leaves(typer.main.get_command(app)):
+        usage = CliRunner().invoke(app, [*path.split(), "--help"]).stdout.splitlines()[0]
+        assert usage.startswith(f"Usage: p2p {path} [OPTIONS]"), usage
+        assert "{" not in usage and "}" not in usage, usage
+    assert CliRunner().invoke(app, ["init", "--help"]).stdout.startswith("Usage: p2p init [OPTIONS] DIR\n")
+    missing = CliRunner().invoke(app, ["init"])
+    assert missing.exit_code == 2 and "Usage: p2p init [OPTIONS] DIR\n" in missing.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 
 from p2p import __version__
 from p2p.cli.workspace import SETTINGS_FILE, Workspace
@@ -44,6 +46,14 @@ EventArgument = Annotated[str | None, typer.Argument(help=EVENT_HELP, metavar="E
 EventOption = Annotated[str | None, typer.Option("--event", help=EVENT_HELP, metavar="EVENT")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; change nothing.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+class PlainUsage(typer.core.TyperCommand):
+    """A command whose usage line names a required argument plainly, `p2p init DIR`, rather than
+    in braces, `{DIR}`, as Typer writes it."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [re.sub(r"^\{(.*)\}", r"\1", piece) for piece in super().collect_usage_pieces(ctx)]
 
 
 # --- the global options ------------------------------------------------------------------
@@ -222,7 +232,7 @@ def _one(event: str | None, option: str | None) -> str | None:
 # --- the commands: each forwards to one function of its group's module --------------------
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command()
 def check(ws: Workspace) -> int:
     """Validate p2p.yaml and every event file; list all errors as file:line: message."""
@@ -231,7 +241,7 @@ def check(ws: Workspace) -> int:
     return run(ws)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command()
 def render(
     ws: Workspace,
@@ -245,7 +255,7 @@ def render(
     return run(ws, check=check)
 
 
-@event_app.command("new")
+@event_app.command("new", cls=PlainUsage)
 @command()
 def event_new(
     ws: Workspace,
@@ -268,7 +278,7 @@ def event_new(
     return run(ws, date=date, title=title, format=format, start=start, slug=slug)
 
 
-@participants_app.command("status")
+@participants_app.command("status", cls=PlainUsage)
 @command()
 def participants_status(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, json: Json = False
@@ -279,7 +289,7 @@ def participants_status(
     return run(ws, event=_one(event, event_option), as_json=json)
 
 
-@participants_app.command("add")
+@participants_app.command("add", cls=PlainUsage)
 @command()
 def participants_add(
     ws: Workspace,
@@ -293,7 +303,7 @@ def participants_add(
     return run(ws, login=login, event=event, name=name)
 
 
-@participants_app.command("cancel")
+@participants_app.command("cancel", cls=PlainUsage)
 @command()
 def participants_cancel(
     ws: Workspace,
@@ -306,7 +316,7 @@ def participants_cancel(
     return run(ws, login=login, event=event)
 
 
-@participants_app.command("sync")
+@participants_app.command("sync", cls=PlainUsage)
 @command()
 def participants_sync(
     ws: Workspace,
@@ -321,7 +331,7 @@ def participants_sync(
     return run(ws, dry_run=dry_run, force=force)
 
 
-@topics_app.command("sync")
+@topics_app.command("sync", cls=PlainUsage)
 @command()
 def topics_sync(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
@@ -332,7 +342,7 @@ def topics_sync(
     return run(ws, event=_one(event, event_option), dry_run=dry_run)
 
 
-@votes_app.command("tally")
+@votes_app.command("tally", cls=PlainUsage)
 @command()
 def votes_tally(
     ws: Workspace,
@@ -347,7 +357,7 @@ def votes_tally(
     return run(ws, event=_one(event, event_option), dry_run=dry_run, as_json=json)
 
 
-@board_app.command("setup")
+@board_app.command("setup", cls=PlainUsage)
 @command()
 def board_setup(ws: Workspace, dry_run: DryRun = False) -> int:
     """Create the board's Votes, Status and Event fields where missing."""
@@ -356,7 +366,7 @@ def board_setup(ws: Workspace, dry_run: DryRun = False) -> int:
     return run(ws, dry_run=dry_run)
 
 
-@takeaways_app.command("collect")
+@takeaways_app.command("collect", cls=PlainUsage)
 @command()
 def takeaways_collect(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
@@ -367,7 +377,7 @@ def takeaways_collect(
     return run(ws, event=_one(event, event_option), dry_run=dry_run)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command()
 def sync(
     ws: Workspace,
@@ -382,7 +392,7 @@ def sync(
     return run(ws, dry_run=dry_run, force=force)
 
 
-@app.command("import-readme")
+@app.command("import-readme", cls=PlainUsage)
 @command()
 def import_readme(
     ws: Workspace,
@@ -399,7 +409,7 @@ def import_readme(
     return run(ws, file=file, out=out)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command(global_options=False)
 def init(
     ws: Workspace,
@@ -417,7 +427,7 @@ def init(
     return run(ws, directory=dir, name=name, repository=repository, force=force)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command(global_options=False)
 def demo(ws: Workspace) -> int:
     """A guided, offline run of a whole event cycle in a temporary folder."""

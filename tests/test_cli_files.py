@@ -287,6 +287,17 @@ def test_the_global_options_go_before_the_command_or_after_it(repo: Path, tmp_pa
         assert err.startswith("GitHub: ")  # the request count, with --verbose
 
 
+GITHUB_COMMANDS = {
+    "participants status",
+    "participants sync",
+    "topics sync",
+    "votes tally",
+    "board setup",
+    "takeaways collect",
+    "sync",
+}
+
+
 def test_every_command_but_init_and_demo_takes_the_global_options() -> None:
     def leaves(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
         found = []
@@ -297,9 +308,20 @@ def test_every_command_but_init_and_demo_takes_the_global_options() -> None:
 
     for path, command in leaves(typer.main.get_command(app)):
         options = {name for param in command.params for name in param.opts}
-        assert ({"--repo-dir", "--sandbox", "--verbose", "-v"} <= options) == (
-            path not in ("init", "demo")
-        ), path
+        assert ({"--repo-dir", "--verbose", "-v"} <= options) == (path not in ("init", "demo")), path
+        # Only a command that talks to GitHub has a use for the offline sandbox.
+        assert ("--sandbox" in options) == (path in GITHUB_COMMANDS), path
+
+
+def test_sandbox_is_refused_after_a_command_that_does_not_talk_to_github(repo: Path) -> None:
+    code, out, err = p2p("check", "--repo-dir", str(repo), "--sandbox")
+    assert (code, out) == (2, "")
+    assert "No such option: --sandbox" in err and "Traceback" not in err
+    # Before the command's name it is the global option, as in `p2p --sandbox sync`.
+    assert p2p("--sandbox", "--repo-dir", str(repo), "check")[0] == 0
+    code, out, err = p2p("--sandbox", "--repo-dir", str(repo), "-v", "sync", "--dry-run")
+    assert "against the offline sandbox" in out
+    assert "GitHub: " in err  # the sandbox's request count
 
 
 def test_usage_lines_name_arguments_plainly() -> None:

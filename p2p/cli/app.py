@@ -62,7 +62,8 @@ class PlainUsage(typer.core.TyperCommand):
 @dataclass(frozen=True)
 class GlobalOptions:
     """--repo-dir, --sandbox and --verbose, declared once: `p2p` takes them before the command's
-    name, and every command but `init` and `demo` after it too (`p2p sync --sandbox`)."""
+    name, and every command but `init` and `demo` after it too (`p2p sync --sandbox`); --sandbox
+    only the commands that talk to GitHub."""
 
     repo_dir: Annotated[
         Path | None,
@@ -133,17 +134,22 @@ def main(ctx: typer.Context, *, version: bool, **given: Any) -> None:
     ctx.obj = GlobalOptions(**given)  # --version is handled, eagerly, by its callback
 
 
-def command(*, global_options: bool = True) -> Callable[[Callable[..., int]], Callable[..., None]]:
+def command(
+    *, global_options: bool = True, github: bool = False
+) -> Callable[[Callable[..., int]], Callable[..., None]]:
     """A Typer command from `run(ws, ...) -> exit status`: the global options given after the
     command's name join those given before it, the workspace is made from them, and what `run`
-    returns or the domain error it raises becomes the exit status."""
+    returns or the domain error it raises becomes the exit status. Only a command that talks to
+    `github` offers --sandbox after its name."""
 
     def decorate(run: Callable[..., int]) -> Callable[..., None]:
         own = [
             p.replace(kind=KEYWORD)
             for p in list(inspect.signature(run, eval_str=True).parameters.values())[1:]
         ]
-        after = GLOBAL_OPTIONS if global_options else ()
+        after = tuple(
+            option for option in GLOBAL_OPTIONS if global_options and (github or option.name != "sandbox")
+        )
 
         @_signed(CONTEXT, *own, *after)
         @wraps(run, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
@@ -279,7 +285,7 @@ def event_new(
 
 
 @participants_app.command("status", cls=PlainUsage)
-@command()
+@command(github=True)
 def participants_status(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, json: Json = False
 ) -> int:
@@ -317,7 +323,7 @@ def participants_cancel(
 
 
 @participants_app.command("sync", cls=PlainUsage)
-@command()
+@command(github=True)
 def participants_sync(
     ws: Workspace,
     dry_run: DryRun = False,
@@ -332,7 +338,7 @@ def participants_sync(
 
 
 @topics_app.command("sync", cls=PlainUsage)
-@command()
+@command(github=True)
 def topics_sync(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
 ) -> int:
@@ -343,7 +349,7 @@ def topics_sync(
 
 
 @votes_app.command("tally", cls=PlainUsage)
-@command()
+@command(github=True)
 def votes_tally(
     ws: Workspace,
     event: EventArgument = None,
@@ -358,7 +364,7 @@ def votes_tally(
 
 
 @board_app.command("setup", cls=PlainUsage)
-@command()
+@command(github=True)
 def board_setup(ws: Workspace, dry_run: DryRun = False) -> int:
     """Create the board's Votes, Status and Event fields where missing."""
     from p2p.cli.board import setup as run
@@ -367,7 +373,7 @@ def board_setup(ws: Workspace, dry_run: DryRun = False) -> int:
 
 
 @takeaways_app.command("collect", cls=PlainUsage)
-@command()
+@command(github=True)
 def takeaways_collect(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
 ) -> int:
@@ -378,7 +384,7 @@ def takeaways_collect(
 
 
 @app.command(cls=PlainUsage)
-@command()
+@command(github=True)
 def sync(
     ws: Workspace,
     dry_run: DryRun = False,

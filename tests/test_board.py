@@ -106,7 +106,7 @@ def test_the_plan_says_which_options_items_keep() -> None:
     (action,) = plan_board_setup(board(VOTES, EVENT, DEFAULT, items=items))
     assert isinstance(action, SetOptions)
     assert action.reason == (
-        "add To Discuss, Discussing, Discussed; keep Todo, In Progress, Done (1 item(s) keep their Status)"
+        "add To Discuss, Discussing, Discussed; keep Todo, In Progress, Done (1 item keeps its Status)"
     )
     assert "set options" in format_plan([action])
 
@@ -121,7 +121,7 @@ def test_findings_report_extra_options_and_wrong_types() -> None:
             'board #1: field "Votes" is a text field, not a number field; GitHub cannot change a '
             "field's type: rename or delete it on the board, then run `p2p board setup` again",
         ),
-        (False, "board #1: Status keeps its other options: Todo (1 item(s)), In Progress, Done"),
+        (False, "board #1: Status keeps its other options: Todo (1 item), In Progress, Done"),
     ]
     assert board_findings(board(VOTES, EVENT, LEAN)) == []
 

@@ -143,7 +143,7 @@ def test_participants_add_and_cancel(repo: Path) -> None:
     code, out, _ = run(repo, "participants", "add", "Bob", "--event", "2099-05-15")
     assert (
         out
-        == "registered Bob for 2099-05-15 (events/2099-05-15.yaml): waitlisted #1 (all 1 seats are taken)\n"
+        == "registered Bob for 2099-05-15 (events/2099-05-15.yaml): waitlisted #1 (the only seat is taken)\n"
     )
     text = (repo / "events" / "2099-05-15.yaml").read_text()
     assert re.fullmatch(
@@ -177,7 +177,7 @@ def test_participants_add_and_cancel(repo: Path) -> None:
     )
     assert run(repo, "participants", "add", "alice")[1] == (
         "registered alice again for 2099-05-15 (events/2099-05-15.yaml): "
-        "waitlisted #1 (all 1 seats are taken)\n"
+        "waitlisted #1 (the only seat is taken)\n"
     )
     assert run(repo, "check")[0] == 0
 
@@ -251,7 +251,7 @@ def test_event_new_outside_a_roundtable(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "event", "new", "2099-05-15", "--title", "T")
     assert (code, out) == (1, "")
     assert err == (
-        f"error: no p2p.yaml in {tmp_path}: this is no roundtable repository "
+        f"error: no p2p.yaml in {tmp_path}: it is not a roundtable repository "
         "(run `p2p init`, or point --repo-dir at the repository)\n"
     )
     assert not (tmp_path / "events").exists()
@@ -287,6 +287,17 @@ def test_the_global_options_go_before_the_command_or_after_it(repo: Path, tmp_pa
         assert err.startswith("GitHub: ")  # the request count, with --verbose
 
 
+GITHUB_COMMANDS = {
+    "participants status",
+    "participants sync",
+    "topics sync",
+    "votes tally",
+    "board setup",
+    "takeaways collect",
+    "sync",
+}
+
+
 def test_every_command_but_init_and_demo_takes_the_global_options() -> None:
     def leaves(group: Any, prefix: str = "") -> list[tuple[str, Any]]:
         found = []
@@ -297,6 +308,34 @@ def test_every_command_but_init_and_demo_takes_the_global_options() -> None:
 
     for path, command in leaves(typer.main.get_command(app)):
         options = {name for param in command.params for name in param.opts}
-        assert ({"--repo-dir", "--sandbox", "--verbose", "-v"} <= options) == (
-            path not in ("init", "demo")
-        ), path
+        assert ({"--repo-dir", "--verbose", "-v"} <= options) == (path not in ("init", "demo")), path
+        # Only a command that talks to GitHub has a use for the offline sandbox.
+        assert ("--sandbox" in options) == (path in GITHUB_COMMANDS), path
+
+
+def test_sandbox_is_refused_after_a_command_that_does_not_talk_to_github(repo: Path) -> None:
+    code, out, err = p2p("check", "--repo-dir", str(repo), "--sandbox")
+    assert (code, out) == (2, "")
+    assert "No such option: --sandbox" in err and "Traceback" not in err
+    # Before the command's name it is the global option, as in `p2p --sandbox sync`.
+    assert p2p("--sandbox", "--repo-dir", str(repo), "check")[0] == 0
+    code, out, err = p2p("--sandbox", "--repo-dir", str(repo), "-v", "sync", "--dry-run")
+    assert "against the offline sandbox" in out
+    assert "GitHub: " in err  # the sandbox's request count
+
+
+def test_usage_lines_name_arguments_plainly() -> None:
+    def leaves(group: Any, prefix: str = "") -> list[str]:
+        found = []
+        for name, command in group.commands.items():
+            path = f"{prefix} {name}".strip()
+            found += leaves(command, path) if hasattr(command, "commands") else [path]
+        return found
+
+    for path in leaves(typer.main.get_command(app)):
+        usage = CliRunner().invoke(app, [*path.split(), "--help"]).stdout.splitlines()[0]
+        assert usage.startswith(f"Usage: p2p {path} [OPTIONS]"), usage
+        assert "{" not in usage and "}" not in usage, usage
+    assert CliRunner().invoke(app, ["init", "--help"]).stdout.startswith("Usage: p2p init [OPTIONS] DIR\n")
+    missing = CliRunner().invoke(app, ["init"])
+    assert missing.exit_code == 2 and "Usage: p2p init [OPTIONS] DIR\n" in missing.stderr

@@ -150,7 +150,7 @@ def test_seeded_topics_are_opened_and_proposals_labelled(run: Run) -> None:
 
 def test_the_tally_reports_every_vote_it_did_not_count_and_the_timeboxed_agenda(run: Run) -> None:
     votes = section(run.output, 7)
-    assert "over budget (3 vote(s) each, later 👍 not counted): alice-ng" in votes
+    assert "over budget (3 votes each, later 👍 not counted): alice-ng" in votes
     assert re.search(rf"^\s*{re.escape(OUTSIDER)}\s+#\d+\s+.*not a participant$", votes, flags=re.MULTILINE)
     # GraphQL shows a GitHub App's bot without the "[bot]" of its REST login.
     bot = re.escape(BOT.removesuffix("[bot]"))

@@ -606,7 +606,7 @@ def test_too_many_errors_stop_reading(tmp_path: Path) -> None:
 def test_too_many_validation_errors_are_counted_not_listed(tmp_path: Path) -> None:
     errors = errors_of(write_event(tmp_path, BASE + "".join(f"k{n}: 1\n" for n in range(60))))
     assert len(errors) == 50
-    assert errors[-1][1] == "and 11 more error(s): fix these first"
+    assert errors[-1][1] == "and 11 more errors: fix these first"
 
 
 # --- YAML 1.2 meanings --------------------------------------------------------------------

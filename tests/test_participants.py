@@ -82,8 +82,8 @@ def holders(root: Path) -> tuple[set[str], set[str]]:
 def requests(result: Result) -> tuple[int, int]:
     """(reads, writes) from the --verbose report."""
     report = next(line for line in result.stderr.splitlines() if line.startswith("GitHub:"))
-    reads = int(report.split("(")[1].split(" reads")[0])
-    writes = int(report.split(", ")[1].split(" writes")[0])
+    reads = int(report.split("(")[1].split(" read")[0])
+    writes = int(report.split(", ")[1].split(" write")[0])
     return reads, writes
 
 

@@ -10,7 +10,7 @@ import pytest
 from p2p.cli.terminal import SHORT_PLAN, TerminalProgress
 from p2p.errors import GitHubError
 from p2p.port import Port
-from p2p.rules.plan import Progress, apply_plan, format_plan, table
+from p2p.rules.plan import Progress, apply_plan, counted, format_plan, table
 
 
 @dataclass(frozen=True)
@@ -98,3 +98,9 @@ def test_terminal_progress_shows_a_bar_for_long_plans_only(monkeypatch: pytest.M
     assert bar.tasks[0].completed == SHORT_PLAN
     progress.stop()
     assert progress._bar is None and bar.finished
+
+
+@pytest.mark.parametrize(("count", "expected"), [(0, "0 writes"), (1, "1 write"), (2, "2 writes")])
+def test_counts_read_as_plain_english(count: int, expected: str) -> None:
+    assert counted(count, "write") == expected
+    assert counted(count, "guess", "guesses").endswith("guess" if count == 1 else "guesses")

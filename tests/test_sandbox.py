@@ -188,7 +188,7 @@ def test_the_workspace_opens_and_closes_the_sandbox(tmp_path: Path) -> None:
     assert [i.login for i in Sandbox.open(tmp_path / SANDBOX_FILE, repository=REPOSITORY).invitations] == [
         "alice"
     ]
-    assert lines == ["GitHub: 3 HTTP requests (2 reads, 1 writes)"]
+    assert lines == ["GitHub: 3 HTTP requests (2 reads, 1 write)"]
 
 
 # --- the clock ---------------------------------------------------------------------------

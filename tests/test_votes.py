@@ -279,7 +279,7 @@ def test_plan_tally_writes_only_changed_counts_and_moves_only_what_is_out_of_pla
     assert writes == [(2, 2.0), (3, 0.0)]
     moves = [a for a in actions if isinstance(a, MoveItem)]
     assert [(m.item.issue, m.after.issue if m.after else None) for m in moves] == [(1, 2)]
-    assert "rank 2, 1 vote(s)" in moves[0].reason
+    assert "rank 2, 1 vote" in moves[0].reason
 
 
 def test_plan_tally_in_steady_state_plans_nothing() -> None:

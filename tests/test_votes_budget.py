@@ -22,7 +22,7 @@ E = (date.today() + timedelta(days=30)).isoformat()
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
 TOPICS = 100
 PEOPLE = [f"person{i}" for i in range(12)]
-REQUESTS = re.compile(r"GitHub: (\d+) HTTP requests \((\d+) reads, (\d+) writes\)")
+REQUESTS = re.compile(r"GitHub: (\d+) HTTP requests? \((\d+) reads?, (\d+) writes?\)")
 
 
 def write_roundtable(root: Path) -> None:

@@ -95,3 +95,68 @@ def test_a_bug_is_one_line_unless_verbose(tmp_path: Path, monkeypatch: pytest.Mo
     )
     verbose = CliRunner().invoke(app, ["--repo-dir", root, "check", "--verbose"])
     assert isinstance(verbose.exception, KeyError)
+
+
+# --- which folder: --repo-dir, else the nearest one upward that holds p2p.yaml ----------------
+
+
+def test_the_repository_is_found_from_a_subfolder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = roundtable(tmp_path / "roundtable", "2999-01-05")
+    (root / "events" / "deeper").mkdir()
+    monkeypatch.chdir(root / "events" / "deeper")
+    result = CliRunner().invoke(app, ["check"])
+    assert (result.exit_code, result.stdout) == (0, "p2p.yaml and 1 event file are valid\n")
+    added = CliRunner().invoke(app, ["participants", "add", "alice"])
+    assert added.exit_code == 0, added.output
+    assert "github: alice" in (root / "events" / "2999-01-05.yaml").read_text(encoding="utf-8")
+
+
+def test_the_nearest_repository_upward_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    roundtable(tmp_path, "2999-01-05")
+    inner = roundtable(tmp_path / "inner", "2999-02-05", "2999-03-05")
+    monkeypatch.chdir(inner / "events")
+    result = CliRunner().invoke(app, ["check"])
+    assert (result.exit_code, result.stdout) == (0, "p2p.yaml and 2 event files are valid\n")
+
+
+def test_with_no_repository_upward_the_current_folder_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["event", "new", "2999-05-15", "--title", "T"])
+    assert result.exit_code == 1
+    assert "it is not a roundtable repository" in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_repo_dir_that_does_not_exist_is_misuse(tmp_path: Path, where: str) -> None:
+    missing = str(tmp_path / "nowhere")
+    args = ["--repo-dir", missing, "check"] if where == "before" else ["check", "--repo-dir", missing]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert result.stderr.count(missing) == 1
+    assert f"--repo-dir: {missing} does not exist" in result.stderr
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command", [["participants", "status"], ["topics", "sync"], ["votes", "tally"], ["takeaways", "collect"]]
+)
+def test_an_event_given_twice_differently_is_misuse(tmp_path: Path, command: list[str]) -> None:
+    root = str(roundtable(tmp_path, "2999-01-05", "2999-02-05"))
+    args = ["--repo-dir", root, "--sandbox", *command, "2999-01-05", "--event", "2999-02-05"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert (
+        result.stderr == "error: EVENT '2999-01-05' and --event '2999-02-05' disagree: give the event once\n"
+    )
+    assert result.stdout == ""
+
+
+def test_an_event_given_twice_alike_is_fine(tmp_path: Path) -> None:
+    root = str(roundtable(tmp_path, "2999-01-05", "2999-02-05"))
+    args = ["--repo-dir", root, "participants", "status", "2999-02-05", "--event", "2999-02-05"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "2999-02-05" in result.stdout

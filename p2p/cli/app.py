@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,10 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+import typer.core
 
 from p2p import __version__
-from p2p.cli.workspace import Workspace
-from p2p.errors import P2PError
+from p2p.cli.workspace import SETTINGS_FILE, Workspace
+from p2p.errors import P2PError, UsageError
 
 app = typer.Typer(
     name="p2p",
@@ -46,18 +48,30 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; c
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 
 
+class PlainUsage(typer.core.TyperCommand):
+    """A command whose usage line names a required argument plainly, `p2p init DIR`, rather than
+    in braces, `{DIR}`, as Typer writes it."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [re.sub(r"^\{(.*)\}", r"\1", piece) for piece in super().collect_usage_pieces(ctx)]
+
+
 # --- the global options ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class GlobalOptions:
     """--repo-dir, --sandbox and --verbose, declared once: `p2p` takes them before the command's
-    name, and every command but `init` and `demo` after it too (`p2p sync --sandbox`)."""
+    name, and every command but `init` and `demo` after it too (`p2p sync --sandbox`); --sandbox
+    only the commands that talk to GitHub."""
 
     repo_dir: Annotated[
         Path | None,
         typer.Option(
-            "--repo-dir", help="The roundtable repository (default: .).", file_okay=False, metavar="PATH"
+            "--repo-dir",
+            help="The roundtable repository (default: the nearest folder upward that holds p2p.yaml).",
+            file_okay=False,
+            metavar="PATH",
         ),
     ] = None
     sandbox: Annotated[
@@ -120,17 +134,22 @@ def main(ctx: typer.Context, *, version: bool, **given: Any) -> None:
     ctx.obj = GlobalOptions(**given)  # --version is handled, eagerly, by its callback
 
 
-def command(*, global_options: bool = True) -> Callable[[Callable[..., int]], Callable[..., None]]:
+def command(
+    *, global_options: bool = True, github: bool = False
+) -> Callable[[Callable[..., int]], Callable[..., None]]:
     """A Typer command from `run(ws, ...) -> exit status`: the global options given after the
     command's name join those given before it, the workspace is made from them, and what `run`
-    returns or the domain error it raises becomes the exit status."""
+    returns or the domain error it raises becomes the exit status. Only a command that talks to
+    `github` offers --sandbox after its name."""
 
     def decorate(run: Callable[..., int]) -> Callable[..., None]:
         own = [
             p.replace(kind=KEYWORD)
             for p in list(inspect.signature(run, eval_str=True).parameters.values())[1:]
         ]
-        after = GLOBAL_OPTIONS if global_options else ()
+        after = tuple(
+            option for option in GLOBAL_OPTIONS if global_options and (github or option.name != "sandbox")
+        )
 
         @_signed(CONTEXT, *own, *after)
         @wraps(run, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
@@ -152,12 +171,26 @@ def _redact(text: str, workspace: Workspace) -> str:
     return text
 
 
+def _root(given: Path | None) -> Path:
+    """The folder given by --repo-dir, which must exist; else, as git finds .git, the nearest one
+    from the current folder upward that holds p2p.yaml, and the current folder when none does."""
+    if given is not None:
+        if not given.is_dir():
+            raise typer.BadParameter(f"{given} does not exist", param_hint="--repo-dir")
+        return given
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file():
+            return folder if folder != here else Path()
+    return Path()
+
+
 def _run(options: GlobalOptions, run: Callable[[Workspace], int]) -> None:
     """Run one command; map domain errors to exit codes and one clear message."""
     # PyGithub logs to standard error on its own at INFO (a followed redirect, say); what the
     # toolkit has to say goes through the workspace instead.
     logging.getLogger("github").setLevel(logging.WARNING)
-    workspace = Workspace(root=options.repo_dir or Path(), sandbox=options.sandbox, verbose=options.verbose)
+    workspace = Workspace(root=_root(options.repo_dir), sandbox=options.sandbox, verbose=options.verbose)
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
     if sys.stderr.isatty():
@@ -198,14 +231,14 @@ def _run(options: GlobalOptions, run: Callable[[Workspace], int]) -> None:
 
 def _one(event: str | None, option: str | None) -> str | None:
     if event is not None and option is not None and event != option:
-        raise typer.BadParameter(f"EVENT {event!r} and --event {option!r} disagree")
+        raise UsageError(f"EVENT {event!r} and --event {option!r} disagree: give the event once")
     return event if event is not None else option
 
 
 # --- the commands: each forwards to one function of its group's module --------------------
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command()
 def check(ws: Workspace) -> int:
     """Validate p2p.yaml and every event file; list all errors as file:line: message."""
@@ -214,7 +247,7 @@ def check(ws: Workspace) -> int:
     return run(ws)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command()
 def render(
     ws: Workspace,
@@ -228,7 +261,7 @@ def render(
     return run(ws, check=check)
 
 
-@event_app.command("new")
+@event_app.command("new", cls=PlainUsage)
 @command()
 def event_new(
     ws: Workspace,
@@ -251,8 +284,8 @@ def event_new(
     return run(ws, date=date, title=title, format=format, start=start, slug=slug)
 
 
-@participants_app.command("status")
-@command()
+@participants_app.command("status", cls=PlainUsage)
+@command(github=True)
 def participants_status(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, json: Json = False
 ) -> int:
@@ -262,7 +295,7 @@ def participants_status(
     return run(ws, event=_one(event, event_option), as_json=json)
 
 
-@participants_app.command("add")
+@participants_app.command("add", cls=PlainUsage)
 @command()
 def participants_add(
     ws: Workspace,
@@ -276,7 +309,7 @@ def participants_add(
     return run(ws, login=login, event=event, name=name)
 
 
-@participants_app.command("cancel")
+@participants_app.command("cancel", cls=PlainUsage)
 @command()
 def participants_cancel(
     ws: Workspace,
@@ -289,8 +322,8 @@ def participants_cancel(
     return run(ws, login=login, event=event)
 
 
-@participants_app.command("sync")
-@command()
+@participants_app.command("sync", cls=PlainUsage)
+@command(github=True)
 def participants_sync(
     ws: Workspace,
     dry_run: DryRun = False,
@@ -304,8 +337,8 @@ def participants_sync(
     return run(ws, dry_run=dry_run, force=force)
 
 
-@topics_app.command("sync")
-@command()
+@topics_app.command("sync", cls=PlainUsage)
+@command(github=True)
 def topics_sync(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
 ) -> int:
@@ -315,8 +348,8 @@ def topics_sync(
     return run(ws, event=_one(event, event_option), dry_run=dry_run)
 
 
-@votes_app.command("tally")
-@command()
+@votes_app.command("tally", cls=PlainUsage)
+@command(github=True)
 def votes_tally(
     ws: Workspace,
     event: EventArgument = None,
@@ -330,8 +363,8 @@ def votes_tally(
     return run(ws, event=_one(event, event_option), dry_run=dry_run, as_json=json)
 
 
-@board_app.command("setup")
-@command()
+@board_app.command("setup", cls=PlainUsage)
+@command(github=True)
 def board_setup(ws: Workspace, dry_run: DryRun = False) -> int:
     """Create the board's Votes, Status and Event fields where missing."""
     from p2p.cli.board import setup as run
@@ -339,8 +372,8 @@ def board_setup(ws: Workspace, dry_run: DryRun = False) -> int:
     return run(ws, dry_run=dry_run)
 
 
-@takeaways_app.command("collect")
-@command()
+@takeaways_app.command("collect", cls=PlainUsage)
+@command(github=True)
 def takeaways_collect(
     ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
 ) -> int:
@@ -350,8 +383,8 @@ def takeaways_collect(
     return run(ws, event=_one(event, event_option), dry_run=dry_run)
 
 
-@app.command()
-@command()
+@app.command(cls=PlainUsage)
+@command(github=True)
 def sync(
     ws: Workspace,
     dry_run: DryRun = False,
@@ -365,7 +398,7 @@ def sync(
     return run(ws, dry_run=dry_run, force=force)
 
 
-@app.command("import-readme")
+@app.command("import-readme", cls=PlainUsage)
 @command()
 def import_readme(
     ws: Workspace,
@@ -382,7 +415,7 @@ def import_readme(
     return run(ws, file=file, out=out)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command(global_options=False)
 def init(
     ws: Workspace,
@@ -400,7 +433,7 @@ def init(
     return run(ws, directory=dir, name=name, repository=repository, force=force)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 @command(global_options=False)
 def demo(ws: Workspace) -> int:
     """A guided, offline run of a whole event cycle in a temporary folder."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from p2p.cli.workspace import Workspace
 from p2p.files.load import SETTINGS_FILE, event_files
 from p2p.files.load import check as check_files
+from p2p.rules.plan import counted
 
 
 def check(ws: Workspace) -> int:
@@ -14,10 +15,8 @@ def check(ws: Workspace) -> int:
         ws.out(error.message)
     if errors:
         files = len({error.path for error in errors})
-        ws.err(
-            f"{len(errors)} error{'s' if len(errors) != 1 else ''} in {files} file{'s' if files != 1 else ''}"
-        )
+        ws.err(f"{counted(len(errors), 'error')} in {counted(files, 'file')}")
         return 1
     count = len(event_files(ws.root))
-    ws.out(f"{SETTINGS_FILE} and {count} event file{'s' if count != 1 else ''} are valid")
+    ws.out(f"{SETTINGS_FILE} and {counted(count, 'event file')} are valid")
     return 0

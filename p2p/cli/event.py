@@ -40,7 +40,7 @@ def new(ws: Workspace, *, date: str, title: str, format: str, start: str | None,
         raise UsageError(f"--slug {slug!r} is too long: at most {MAX_SLUG} characters, like evening")
     if not ws.settings_path.exists():
         raise P2PError(
-            f"no {SETTINGS_FILE} in {ws.root}: this is no roundtable repository "
+            f"no {SETTINGS_FILE} in {ws.root}: it is not a roundtable repository "
             "(run `p2p init`, or point --repo-dir at the repository)"
         )
     name = f"{day.isoformat()}-{slug}.yaml" if slug else f"{day.isoformat()}.yaml"

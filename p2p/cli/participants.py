@@ -26,7 +26,7 @@ from p2p.rules.access import (
     invited_since,
     plan_access,
 )
-from p2p.rules.plan import apply_plan, format_plan, printable, table
+from p2p.rules.plan import apply_plan, counted, format_plan, printable, table
 from p2p.rules.seats import Seat, find_registration, register, seats
 
 # --- status ----------------------------------------------------------------------------------
@@ -48,7 +48,7 @@ def status(ws: Workspace, *, event: str | None, as_json: bool) -> int:
             count = len(plan.actions)
             ws.out(
                 f"repository access differs from the event files: `p2p participants sync` would make "
-                f"{count} change{'s' if count != 1 else ''} (see it with --dry-run)"
+                f"{counted(count, 'change')} (see it with --dry-run)"
             )
         else:
             ws.out("repository access matches the event files")
@@ -116,7 +116,7 @@ def _as_text(roundtable: Roundtable, event: Event, lineup: list[Seat], access: A
         kind: sum(1 for s in lineup if s.kind == kind) for kind in ("accepted", "waitlisted", "cancelled")
     }
     heading = (
-        f"{event.id}: {printable(event.title, width=None)} ({capacity} seats): "
+        f"{event.id}: {printable(event.title, width=None)} ({counted(capacity, 'seat')}): "
         f"{counts['accepted']} accepted, {counts['waitlisted']} waitlisted, {counts['cancelled']} cancelled"
     )
     if not lineup:
@@ -162,7 +162,8 @@ def _describe(seat: Seat, capacity: int) -> str:
     if seat.kind == "accepted":
         return f"accepted (seat {seat.position} of {capacity})"
     if seat.kind == "waitlisted":
-        return f"waitlisted #{seat.position} (all {capacity} seats are taken)"
+        taken = "the only seat is taken" if capacity == 1 else f"all {capacity} seats are taken"
+        return f"waitlisted #{seat.position} ({taken})"
     return "cancelled"
 
 
@@ -313,7 +314,7 @@ def sync_with(ws: Workspace, access: AccessState, *, dry_run: bool, force: bool)
         raise P2PError(
             f"GitHub accepts at most {INVITATION_LIMIT} invitations per repository per 24 hours "
             "and refuses more for now: "
-            f"{left} invitation{'s' if left != 1 else ''} left to send; {kept}. "
+            f"{counted(left, 'invitation')} left to send; {kept}. "
             f"Run `p2p participants sync` again after {_when(again)}: it sends the rest."
         )
     failed = outcome.failed

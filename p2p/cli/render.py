@@ -11,7 +11,7 @@ from p2p.files.atomic import write_text_atomic
 from p2p.files.load import load_event
 from p2p.files.schema import event_schema_text, schema_files
 from p2p.pages import render as pages
-from p2p.rules.plan import table
+from p2p.rules.plan import counted, table
 
 
 def _read(path: Path, shown: str) -> str:
@@ -128,7 +128,7 @@ def import_readme(ws: Workspace, *, file: Path, out: Path | None) -> int:
         write_text_atomic(targets[event.id], texts[event.id])
         load_event(targets[event.id])  # what was written reads back as a valid event
     shown = _shown(folder, ws.root)
-    ws.out(f"wrote {len(page.events)} event files to {shown}/ from {file.name}:")
+    ws.out(f"wrote {counted(len(page.events), 'event file')} to {shown}/ from {file.name}:")
     ws.out(
         table(
             ("file", "date", "title", "from line"),
@@ -136,7 +136,10 @@ def import_readme(ws: Workspace, *, file: Path, out: Path | None) -> int:
         )
     )
     if page.guesses:
-        ws.out(f"\n{len(page.guesses)} guesses to review (each is noted in its event file too):")
+        ws.out(
+            f"\n{counted(len(page.guesses), 'guess', 'guesses')} to review "
+            "(each is noted in its event file too):"
+        )
         ws.out("\n".join(f"{file.name}:{note.line}: {note.text}" for note in page.guesses))
     if page.skipped:
         ws.out("\nnot imported:")

@@ -13,6 +13,7 @@ from pathlib import Path
 from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError
 from p2p.models import Snapshot
+from p2p.rules.plan import counted
 
 
 def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
@@ -25,7 +26,7 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
     where = "the offline sandbox .p2p/sandbox.json" if ws.sandbox else "GitHub"
     ws.out(
         f"p2p sync: {roundtable.settings.name} ({port.repository}) against {where}; "
-        f"{len(roundtable.events)} event(s), next: {upcoming.id if upcoming else 'none scheduled'}"
+        f"{counted(len(roundtable.events), 'event')}, next: {upcoming.id if upcoming else 'none scheduled'}"
         + (" (dry run: nothing is changed)" if dry_run else "")
     )
 
@@ -75,7 +76,7 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
     step("render", render_files)
 
     if failed:
-        ws.err(f"sync finished with {len(failed)} failed step(s): {', '.join(failed)}")
+        ws.err(f"sync finished with {counted(len(failed), 'failed step')}: {', '.join(failed)}")
         return 1
     ws.out("sync: done" + (" (dry run)" if dry_run else ""))
     return 0

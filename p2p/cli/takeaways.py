@@ -11,7 +11,7 @@ from p2p.errors import StaleError
 from p2p.files.edit import EventDocument, edit_event
 from p2p.files.load import relative_path
 from p2p.models import Takeaway
-from p2p.rules.plan import format_plan
+from p2p.rules.plan import counted, format_plan
 from p2p.rules.takeaways import TakeawayChange, apply_takeaways, plan_takeaways
 from p2p.rules.topics import active_topics
 
@@ -25,7 +25,10 @@ def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
     comments = port.read_comments(numbers) if numbers else ()
     changes = plan_takeaways(ws.roundtable(), chosen, topics, comments)
     path = ws.event_path(chosen)
-    ws.out(f"takeaways collect: {chosen.id} ({len(numbers)} topic(s), {len(comments)} comment(s))")
+    ws.out(
+        f"takeaways collect: {chosen.id} "
+        f"({counted(len(numbers), 'topic')}, {counted(len(comments), 'comment')})"
+    )
     ws.out(format_plan(changes, empty="nothing to change: every takeaway is in the event file"))
     if not changes:
         return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from p2p.cli.board import board_hint
 from p2p.cli.workspace import Workspace
 from p2p.models import Event, Snapshot, TopicState
-from p2p.rules.plan import printable
+from p2p.rules.plan import counted, printable
 from p2p.rules.topics import active_topics, plan_topics, waiting_proposals
 
 
@@ -30,8 +30,9 @@ def sync_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool)
     next_id = upcoming.id if upcoming is not None else None
     actions = plan_topics(roundtable, event, topics, board, next_id)
     seeded = len(event.topics)
+    active = len(active_topics(topics, event.id))
     ws.out(
-        f"topics sync: {event.id} ({seeded} seeded, {len(active_topics(topics, event.id))} topic(s), "
+        f"topics sync: {event.id} ({seeded} seeded, {counted(active, 'topic')}, "
         + (f"board #{board.number})" if board is not None else "no board)")
     )
     for issue, why in waiting_proposals(roundtable, topics, next_id):

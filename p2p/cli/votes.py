@@ -15,7 +15,7 @@ from p2p.cli.workspace import Workspace
 from p2p.files.edit import EventDocument, edit_event
 from p2p.files.load import relative_path
 from p2p.models import AgendaItem, Board, Event, Snapshot
-from p2p.rules.plan import Action, apply_plan, printable, table
+from p2p.rules.plan import Action, apply_plan, counted, printable, table
 from p2p.rules.topics import batched
 from p2p.rules.votes import Tally, agenda_slots, plan_tally
 from p2p.rules.votes import tally as count_votes
@@ -39,7 +39,9 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
     write_agenda = agenda != event.agenda
     file_rows = []
     if write_agenda:
-        file_rows.append(("write agenda", relative_path(path, ws.root), f"{len(agenda)} topic(s) ranked"))
+        file_rows.append(
+            ("write agenda", relative_path(path, ws.root), f"{counted(len(agenda), 'topic')} ranked")
+        )
 
     if as_json:
         ws.out(_tally_json(ws, event, result, actions, file_rows, board, dry_run=dry_run))
@@ -86,7 +88,7 @@ def _print_tally(ws: Workspace, event: Event, result: Tally) -> None:
     when = f", from {event.start}" if event.start else ""
     length = f", {event.duration} min" if event.duration else ""
     ws.out(
-        f"votes tally: {event.id} ({result.budget} vote(s) each, "
+        f"votes tally: {event.id} ({counted(result.budget, 'vote')} each, "
         f"{settings.timebox_minutes} min per topic{when}{length})"
     )
     if not result.ranking:
@@ -105,7 +107,7 @@ def _print_tally(ws: Workspace, event: Event, result: Tally) -> None:
         ws.out(table(("rank", "votes", "issue", "slot", "title"), rows))
     if result.over_budget:
         ws.out(
-            f"over budget ({result.budget} vote(s) each, later 👍 not counted): "
+            f"over budget ({counted(result.budget, 'vote')} each, later 👍 not counted): "
             + ", ".join(result.over_budget)
         )
     if result.ignored:

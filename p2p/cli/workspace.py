@@ -128,7 +128,7 @@ class Workspace:
     def apply(self, actions: Sequence[Action], *, dry_run: bool, empty: str) -> None:
         """Print the plan; unless it is a dry run, apply it through the port and raise the error
         that stopped it."""
-        from p2p.rules.plan import apply_plan, format_plan
+        from p2p.rules.plan import apply_plan, counted, format_plan
 
         self.out(format_plan(actions, empty=empty))
         if not actions:
@@ -139,7 +139,9 @@ class Workspace:
         outcome = apply_plan(actions, self.port(), report=self.out, progress=self.progress)
         if outcome.error is not None:
             done = len(outcome.done)
-            self.err(f"stopped after {done} of {len(actions)} change(s); run the command again to finish")
+            self.err(
+                f"stopped after {done} of {counted(len(actions), 'change')}; run the command again to finish"
+            )
             raise outcome.error
 
     def close(self) -> None:
@@ -150,5 +152,10 @@ class Workspace:
         if callable(closer):
             closer()
         if self.verbose:
+            from p2p.rules.plan import counted
+
             count = self._port.requests
-            self.err(f"GitHub: {count.total} HTTP requests ({count.reads} reads, {count.writes} writes)")
+            self.err(
+                f"GitHub: {counted(count.total, 'HTTP request')} "
+                f"({counted(count.reads, 'read')}, {counted(count.writes, 'write')})"
+            )

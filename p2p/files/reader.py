@@ -71,7 +71,10 @@ class Problems:
             if self.dropped:
                 errors.append(
                     InputError(
-                        self.shown, errors[-1].line, f"and {self.dropped} more error(s): fix these first"
+                        self.shown,
+                        errors[-1].line,
+                        f"and {self.dropped} more {'error' if self.dropped == 1 else 'errors'}: "
+                        "fix these first",
                     )
                 )
             raise InputErrors(errors)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from p2p.models import Board, BoardField, BoardItem, FieldOption, FieldType
 from p2p.port import Port, item_name
-from p2p.rules.plan import printable
+from p2p.rules.plan import counted, printable
 
 VOTES = "Votes"
 EVENT = "Event"
@@ -97,7 +97,8 @@ class SetOptions:
         if kept:
             text += f"; keep {', '.join(printable(o) for o in kept)}"
         if used:
-            text += f" ({used} item(s) keep their {printable(self.field.name)})"
+            keeps = "keeps its" if used == 1 else "keep their"
+            text += f" ({counted(used, 'item')} {keeps} {printable(self.field.name)})"
         return text
 
     def apply(self, port: Port) -> None:
@@ -224,7 +225,9 @@ def board_findings(board: Board) -> list[Finding]:
         extra = [o.name for o in field.options if o.name.casefold() not in _folded(options)]
         if extra:
             used = {o: sum(1 for item in board.items if item.values.get(field.name) == o) for o in extra}
-            listed = ", ".join(printable(o) + (f" ({used[o]} item(s))" if used[o] else "") for o in extra)
+            listed = ", ".join(
+                printable(o) + (f" ({counted(used[o], 'item')})" if used[o] else "") for o in extra
+            )
             shown = printable(field.name)
             findings.append(Finding(f"board #{board.number}: {shown} keeps its other options: {listed}"))
     return findings

@@ -41,6 +41,11 @@ def printable(text: str, *, width: int | None = 60) -> str:
     return out if width is None or len(out) <= width else out[: width - 1] + "…"
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count in plain English: `1 write`, `2 writes`, `0 guesses` (irregular plurals given)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Plain aligned columns: readable on a terminal, stable in logs and tests."""
     cells = [list(headers), *[list(row) for row in rows]]

@@ -10,6 +10,7 @@ from typing import Literal
 
 from p2p.models import AgendaItem, Board, Event, Issue, Roundtable, Settings, TopicState, login_key
 from p2p.rules.board import VOTES, MoveItem, SetValue, order_moves, same_value, usable
+from p2p.rules.plan import counted
 from p2p.rules.seats import seats
 from p2p.rules.topics import active_topics, is_topic_of
 
@@ -183,6 +184,6 @@ def plan_tally(result: Tally, board: Board) -> list[SetValue | MoveItem]:
             item = board.item_for(ranked.issue.number)
             if item is not None and not same_value(item.values.get(field.name), ranked.votes):
                 actions.append(SetValue(board, item, field, float(ranked.votes), f"rank {ranked.rank}"))
-    why = {r.issue.number: f"rank {r.rank}, {r.votes} vote(s)" for r in result.ranking}
+    why = {r.issue.number: f"rank {r.rank}, {counted(r.votes, 'vote')}" for r in result.ranking}
     actions.extend(order_moves(board, [r.issue.number for r in result.ranking], why=why))
     return actions

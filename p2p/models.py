@@ -119,11 +119,13 @@ class Registration(Model):
 
 
 class AgendaItem(Model):
-    """One ranked topic, as written by `p2p votes tally`."""
+    """One ranked topic, as written by `p2p votes tally`; `p2p meeting` adds how it went."""
 
     issue: Annotated[int, Field(ge=1)]
     title: str
     votes: Annotated[int, Field(ge=0)]
+    discussed: Annotated[int | None, Field(ge=0)] = None  # minutes; 0 when skipped
+    extended: Annotated[int | None, Field(ge=1)] = None  # extensions of half a timebox
 
 
 class Takeaway(Model):

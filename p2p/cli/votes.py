@@ -34,7 +34,7 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
     result = count_votes(roundtable, event, topics)
     board = snapshot.board
     actions: list[Action] = list(plan_tally(result, board)) if board is not None else []
-    agenda = result.agenda()
+    agenda = carried_over(result.agenda(), event.agenda)
     path = ws.event_path(event)
     write_agenda = agenda != event.agenda
     file_rows = []
@@ -67,6 +67,18 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
     if outcome.error is not None:
         raise outcome.error
     return 0
+
+
+def carried_over(agenda: Sequence[AgendaItem], before: Sequence[AgendaItem]) -> tuple[AgendaItem, ...]:
+    """The new agenda keeping what `p2p meeting` wrote of each topic still on it: the tally also
+    runs on a schedule on meeting day."""
+    progress = {item.issue: item for item in before}
+    return tuple(
+        item.model_copy(update={"discussed": old.discussed, "extended": old.extended})
+        if (old := progress.get(item.issue)) is not None
+        else item
+        for item in agenda
+    )
 
 
 def _edit_agenda(path: Path, agenda: Sequence[AgendaItem]) -> None:

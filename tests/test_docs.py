@@ -50,6 +50,7 @@ def test_the_cli_has_every_command_of_the_spec() -> None:
         "event new",
         "import-readme",
         "init",
+        "meeting",
         "participants add",
         "participants cancel",
         "participants status",

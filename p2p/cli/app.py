@@ -385,6 +385,23 @@ def takeaways_collect(
 
 @app.command(cls=PlainUsage)
 @command(github=True)
+def meeting(
+    ws: Workspace,
+    event: EventArgument = None,
+    event_option: EventOption = None,
+    keys: Annotated[
+        str | None,
+        typer.Option("--keys", help='Keys to press in turn, e.g. "s e d q" (s e d n u q).', metavar="KEYS"),
+    ] = None,
+) -> int:
+    """Run the lean-coffee discussion: countdown per topic, cards moved, minutes written into the agenda."""
+    from p2p.cli.meeting import meeting as run
+
+    return run(ws, event=_one(event, event_option), keys=keys)
+
+
+@app.command(cls=PlainUsage)
+@command(github=True)
 def sync(
     ws: Workspace,
     dry_run: DryRun = False,

@@ -17,8 +17,9 @@ import typer
 import typer.core
 
 from p2p import __version__
-from p2p.cli.workspace import SETTINGS_FILE, Workspace
+from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError, UsageError
+from p2p.files import SETTINGS_FILE
 
 app = typer.Typer(
     name="p2p",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from p2p.cli.workspace import Workspace
-from p2p.files.load import SETTINGS_FILE, event_files
+from p2p.files import SETTINGS_FILE
 from p2p.files.load import check as check_files
+from p2p.files.load import event_files
 from p2p.rules.plan import counted
 
 

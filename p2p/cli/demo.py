@@ -17,8 +17,9 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
-from p2p.cli.workspace import SANDBOX_FILE, SETTINGS_FILE, Workspace
+from p2p.cli.workspace import SANDBOX_FILE, Workspace
 from p2p.errors import P2PError
+from p2p.files import SETTINGS_FILE
 from p2p.models import Roundtable
 from p2p.sandbox.store import Sandbox
 

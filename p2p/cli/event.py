@@ -8,9 +8,10 @@ from typing import Any, get_args
 
 from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError, UsageError
+from p2p.files import SETTINGS_FILE
 from p2p.files.atomic import write_text_atomic
 from p2p.files.edit import create_event_file
-from p2p.files.load import SETTINGS_FILE, SLUG, event_files, relative_path
+from p2p.files.load import SLUG, event_files, relative_path
 from p2p.files.schema import EVENT_SCHEMA_FILE, event_schema_text
 from p2p.models import START_PATTERN, Format
 

@@ -25,8 +25,9 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from p2p.cli.workspace import EVENTS_DIR, SETTINGS_FILE, Workspace
+from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError, UsageError
+from p2p.files import EVENTS_DIR, SETTINGS_FILE
 from p2p.models import REPOSITORY_PATTERN, Settings
 from p2p.pages.markdown import inline
 from p2p.rules.plan import table

@@ -12,8 +12,9 @@ from typing import Any
 from p2p.cli.event import check_one_line
 from p2p.cli.workspace import Workspace
 from p2p.errors import GuardError, InputErrors, InvitationLimitError, NothingToDo, P2PError, UsageError
+from p2p.files import EVENTS_DIR
 from p2p.files.edit import EventDocument, edit_event
-from p2p.files.load import EVENTS_DIR, load_event, relative_path
+from p2p.files.load import load_event, relative_path
 from p2p.models import AccessState, Event, Roundtable, check_login, login_key
 from p2p.port import INVITATION_LIMIT, INVITATION_WINDOW
 from p2p.rules.access import (

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from p2p.errors import NothingToDo, P2PError, UsageError
+from p2p.files import EVENTS_DIR, SETTINGS_FILE
 
 # The command line imports this module before it parses a command: what it needs of the models
 # and the rules is imported on first use, so `p2p --help` and `--version` load no pydantic.
@@ -18,8 +19,6 @@ if TYPE_CHECKING:
     from p2p.port import Port
     from p2p.rules.plan import Action, Progress
 
-SETTINGS_FILE = "p2p.yaml"
-EVENTS_DIR = "events"
 SANDBOX_FILE = Path(".p2p") / "sandbox.json"
 
 

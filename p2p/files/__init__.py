@@ -17,3 +17,8 @@ the JSON schemas, and importing a hand-written README into event files.
 May import `p2p.models`, `p2p.errors` and the rules; never GitHub, the sandbox or the command
 line.
 """
+
+# The names every part of the toolkit finds a roundtable by; here, where they load without
+# pydantic or ruamel.yaml, so the command line's start-up path can use them too.
+SETTINGS_FILE = "p2p.yaml"
+EVENTS_DIR = "events"

@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from p2p.errors import InputError, InputErrors
+from p2p.files import EVENTS_DIR, SETTINGS_FILE
 from p2p.files.reader import Problems, parse_yaml, read_text
 from p2p.files.validation import validate
 from p2p.models import Event, Roundtable, Settings, login_key
-
-SETTINGS_FILE = "p2p.yaml"
-EVENTS_DIR = "events"
 
 EVENT_FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?:-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*))?\.yaml$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -6,42 +6,23 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from p2p.cli.meeting import meeting
 from p2p.cli.votes import carried_over
 from p2p.cli.workspace import Workspace
 from p2p.files.load import check
 from p2p.models import AgendaItem
-from tests.fake import FakeGitHub
+from tests import test_topics_cli
 from tests.test_topics_cli import (
-    EVENT,
-    REPOSITORY,
-    SETTINGS,
     T0,
     E,
-    FakeWorld,
     Roundtable,
     SandboxWorld,
     vote,
 )
 
-
-@pytest.fixture(params=["sandbox", "fake"])
-def roundtable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Roundtable]:
-    (tmp_path / "events").mkdir()
-    (tmp_path / "p2p.yaml").write_text(SETTINGS, encoding="utf-8")
-    (tmp_path / "events" / f"{E}.yaml").write_text(EVENT, encoding="utf-8")
-    if request.param == "sandbox":
-        yield Roundtable(tmp_path, SandboxWorld(tmp_path))
-        return
-    pytest.importorskip("p2p.github.adapter")
-    with FakeGitHub(REPOSITORY, now=T0) as fake:
-        yield Roundtable(tmp_path, FakeWorld(fake))
-        assert fake.unhandled == []
+# The same two roundtables as the other command tests: the sandbox's and the fake GitHub's.
+roundtable = test_topics_cli.roundtable
 
 
 def tallied(roundtable: Roundtable) -> dict[str, int]:

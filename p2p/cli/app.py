@@ -460,6 +460,15 @@ def demo(ws: Workspace) -> int:
     return run(ws)
 
 
+@app.command(cls=PlainUsage)
+@command(github=True)
+def doctor(ws: Workspace, json: Json = False) -> int:
+    """Check the token, permissions, board and limits against GitHub, changing nothing."""
+    from p2p.cli.doctor import doctor as run
+
+    return run(ws, as_json=json)
+
+
 def entry() -> None:
     """Console-script entry point."""
     sys.exit(app())

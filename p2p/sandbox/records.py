@@ -144,6 +144,8 @@ class _State(_Record):
     boards: list[_Board] = []
     next_number: int = 1
     next_id: int = FIRST_ID
+    # The permissions the token lacks (`revoke_permission`): `p2p --sandbox doctor` reports them.
+    revoked: list[Literal["administration", "issues", "projects"]] = []
 
 
 def _pages(count: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from p2p.models import IssueState, StateReason, login_key
 from p2p.rules.board import STATUS_OPTIONS
@@ -188,3 +189,14 @@ class WorldSide(SandboxCore):
             else:
                 item.values[field.id] = float(value) if field.type == "number" else str(value)
         return item.id
+
+    def revoke_permission(self, name: Literal["administration", "issues", "projects"]) -> None:
+        """The token loses a permission (Administration, Issues or Projects), for `p2p --sandbox
+        doctor` to find, as it would a real token's."""
+        if name not in self._state.revoked:
+            self._state.revoked.append(name)
+
+    def grant_permission(self, name: Literal["administration", "issues", "projects"]) -> None:
+        """The token has the permission again."""
+        if name in self._state.revoked:
+            self._state.revoked.remove(name)

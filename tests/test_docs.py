@@ -47,6 +47,7 @@ def test_the_cli_has_every_command_of_the_spec() -> None:
         "board setup",
         "check",
         "demo",
+        "doctor",
         "event new",
         "import-readme",
         "init",

@@ -266,6 +266,33 @@ def test_a_classic_token_without_the_project_scope_is_told_to_add_it(tmp_path: P
         assert "fix: add the `project` scope to the token" in checks(result)["projects"]
 
 
+def test_a_classic_token_that_may_see_boards_and_finds_none_is_told_the_board_is_missing(
+    tmp_path: Path,
+) -> None:
+    # With the `project` scope every board the account can see is visible: a NOT_FOUND (as
+    # recorded in getInstance-project-not-found) is then a board that is not there.
+    classic = ClassicGitHub(REPOSITORY, viewer="olga", now=NOW)
+    classic.scopes = "repo, project"
+    with classic:
+        result = p2p(write_roundtable(tmp_path, project=7), "doctor", token="ghp_" + "x" * 36)
+
+        assert failing(result) == ["projects"]
+        assert "acme has no Projects board #7" in checks(result)["projects"]
+        assert "either there is none" not in checks(result)["projects"]
+
+
+def test_a_secondary_rate_limit_is_waited_out_not_taken_for_a_missing_permission(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    gh.rate_limit_next("secondary", method="GET", path_regex=r"/invitations$")
+
+    result = p2p(write_roundtable(tmp_path), "doctor")
+
+    assert result.exit_code == 0, result.output
+    assert gh.waits == [60.0]
+    assert gh.requests.count(("GET", f"/repos/{REPOSITORY}/invitations")) == 2
+
+
 def test_json_is_one_document_of_checks(tmp_path: Path, gh: FakeGitHub) -> None:
     gh.deny("administration")
 

@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from github import GithubException
-
 from p2p.errors import GitHubError
 from p2p.github import mapping
 from p2p.github.client import GitHubClient, Need, document
@@ -177,9 +175,9 @@ class Probes:
     def _get(
         self, url: str, params: Mapping[str, Any] | None, *, action: str, need: Need
     ) -> tuple[Answer, Mapping[str, Any], Any]:
-        refused: list[GithubException] = []
+        refused: list[Any] = []  # PyGithub's exceptions, read by their status, data and headers
 
-        def keep(error: GithubException) -> bool:
+        def keep(error: Any) -> bool:
             if error.status not in KEPT or _limited(error):
                 return False
             refused.append(error)
@@ -200,7 +198,7 @@ class Probes:
         return Answer(200), headers, data
 
 
-def _limited(error: GithubException) -> bool:
+def _limited(error: Any) -> bool:
     header = {k.lower(): str(v) for k, v in (error.headers or {}).items()}
     body = error.data if isinstance(error.data, dict) else {}
     message = str(body.get("message") or "").lower()

@@ -634,6 +634,9 @@ def test_a_field_of_the_wrong_type_is_a_problem_board_setup_cannot_fix() -> None
 
     assert not check.ok
     assert "GitHub cannot change a field's type" in check.detail
+    assert (
+        check.fix == "rename or delete the field of the wrong type on the board, then run `p2p board setup`"
+    )
 
 
 def test_a_check_is_one_line_with_its_fix() -> None:

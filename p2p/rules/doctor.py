@@ -226,7 +226,9 @@ def _token(token: Token | None, kind: TokenKind | None, observed: Observed | Non
             False,
             f"GitHub rejected {shown} (401 {observed.repository.answer.message or 'Bad credentials'}): "
             "expired, revoked or mistyped",
-            f"create a new token and set {token.source.strip('$`') or 'GITHUB_TOKEN'} to it",
+            f"create a new token and set {token.source.removeprefix('$')} to it"
+            if token.source.startswith("$")
+            else "log in again with `gh auth login`",
         )
     if kind == "installation" and observed is not None and observed.viewer:
         shown += f", acting as the App's bot {printable(observed.viewer)}"
@@ -267,7 +269,7 @@ def _repository(repository: str, facts: RepositoryFacts, github: str) -> Check:
     return Check(
         "repository",
         False,
-        f"{github} answered {answer.status}: {answer.message}",
+        f"{github} answered {answer.status}: {printable(answer.message, width=200)}",
         "run `p2p doctor` again in a few minutes (https://www.githubstatus.com says whether GitHub is down)",
     )
 
@@ -294,7 +296,7 @@ def _grant(kind: TokenKind, permission: str, where: str) -> str:
 
 
 def _refusal(answer: Answer, what: str) -> str:
-    said = f"{answer.status} {answer.message}".strip()
+    said = f"{answer.status} {printable(answer.message, width=200)}".strip()
     expects = f"; GitHub expects: {answer.accepted}" if answer.accepted else ""
     return f"GitHub refused to {what} ({said}{expects})"
 
@@ -449,7 +451,13 @@ def _projects(owner: str, project: int | None, observed: Observed, kind: TokenKi
         )
     if answer.status in (401, 403):
         return Check(name, False, _refusal(answer, f"read board #{project} of {owner}"), grant)
-    return Check(name, False, f"GitHub answered {answer.status} reading board #{project}: {answer.message}")
+    said = printable(answer.message, width=200)
+    return Check(
+        name,
+        False,
+        f"GitHub answered {answer.status} reading board #{project} of {owner}: {said}",
+        "check `project:` in p2p.yaml, then run `p2p doctor` again",
+    )
 
 
 def _board(board: Board) -> Check:
@@ -465,15 +473,16 @@ def _board(board: Board) -> Check:
             would.append(f"add {', '.join(action.added)} to {printable(action.field.name)}")
     if not would and not problems:
         return Check(name, True, f"board #{board.number}{title} has the Votes, Event and Status fields")
-    if would:
-        return Check(
-            name,
-            False,
-            f"board #{board.number}{title} is not ready for lean coffee: `p2p board setup` would "
-            + "; ".join(would),
-            "run `p2p board setup`" + (f"; then: {problems[0]}" if problems else ""),
-        )
-    return Check(name, False, f"board #{board.number}{title}: {problems[0]}", "; ".join(problems[1:]))
+    found = ["`p2p board setup` would " + "; ".join(would)] if would else []
+    found += [problem.removeprefix(f"board #{board.number}: ") for problem in problems]
+    fix = (
+        "rename or delete the field of the wrong type on the board, then run `p2p board setup`"
+        if problems
+        else "run `p2p board setup`"
+    )
+    return Check(
+        name, False, f"board #{board.number}{title} is not ready for lean coffee: " + "; ".join(found), fix
+    )
 
 
 def _invitations(sent: Sequence[datetime], now: datetime) -> Check:

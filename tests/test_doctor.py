@@ -59,7 +59,10 @@ def checks(result: Result) -> dict[str, str]:
 
 
 def failing(result: Result) -> list[str]:
-    return [name for name, line in checks(result).items() if line.startswith("✗")]
+    """The failed checks' names; each failed check names its fix."""
+    failed = {name: line for name, line in checks(result).items() if line.startswith("✗")}
+    assert all(" — fix: " in line and not line.endswith(" — fix: ") for line in failed.values()), failed
+    return list(failed)
 
 
 def only_reads(gh: FakeGitHub) -> None:
@@ -390,7 +393,7 @@ def test_the_sandbox_passes_and_writes_nothing(tmp_path: Path) -> None:
 
     # Board 1 of a new sandbox lacks Votes and Event, as a board GitHub has just made.
     assert failing(result) == ["board"]
-    assert "no token: the sandbox stands in for GitHub" in checks(result)["token"]
+    assert "none needed: the sandbox stands in for GitHub" in checks(result)["token"]
     assert (root / SANDBOX_FILE).read_text(encoding="utf-8") == before
 
 

@@ -35,7 +35,7 @@ KIND_NAMES: dict[TokenKind, str] = {
     "installation": "a GitHub App installation token",
     "workflow": "the workflow's built-in GITHUB_TOKEN",
     "unknown": "a token without any prefix GitHub gives its tokens (an old-format token, or no GitHub token)",
-    "sandbox": "no token: the sandbox stands in for GitHub",
+    "sandbox": "none needed: the sandbox stands in for GitHub",
 }
 # The built-in token of a workflow acts as this App's bot.
 ACTIONS_BOT = "github-actions"

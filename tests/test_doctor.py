@@ -645,3 +645,28 @@ def test_a_field_of_the_wrong_type_is_a_problem_board_setup_cannot_fix() -> None
 def test_a_check_is_one_line_with_its_fix() -> None:
     assert Check("issues", False, "refused", "grant it").line() == "✗ issues: refused — fix: grant it"
     assert Check("issues", True, "fine").line() == "✓ issues: fine"
+
+
+# --- where it shows -----------------------------------------------------------------------------
+
+
+def test_without_a_token_the_doctor_loads_no_github_code(tmp_path: Path) -> None:
+    from tests.test_startup import github_modules, probe
+
+    root = tmp_path / "roundtable"
+    root.mkdir()
+    [run] = probe(write_roundtable(root), [["doctor"]], env={"GITHUB_TOKEN": ""})
+
+    assert run["code"] == 1
+    assert github_modules(run["modules"]) == []
+
+
+def test_the_token_sections_say_to_run_the_doctor_after_creating_the_token() -> None:
+    docs = Path(__file__).resolve().parent.parent
+    readme = (docs / "README.md").read_text(encoding="utf-8")
+    guide = (docs / "docs" / "guide.md").read_text(encoding="utf-8")
+
+    running = readme.split("## How it runs on GitHub", 1)[1].split("\n## ", 1)[0]
+    assert "Right after creating the\ntoken, run `GITHUB_TOKEN=<the token> p2p doctor`" in running
+    secret = guide.split("### The `P2P_TOKEN` secret", 1)[1].split("\n## ", 1)[0]
+    assert "3. Check it at once, in the roundtable's folder: `GITHUB_TOKEN=<the token> p2p doctor`" in secret

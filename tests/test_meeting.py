@@ -56,14 +56,30 @@ def last_log(effects: Sequence[Effect]) -> str:
     return logs[0]
 
 
-# The states a meeting can be in, each reached by keys pressed a minute apart from t=0.
-STATES = {"ready": "", "running": "s", "paused": "ss", "over": "ddd", "stopped": "q"}
+# The states a meeting can be in, each reached by keys pressed a minute apart from t=0: its keys
+# and its phase.
+STATES = {
+    "ready": ("", "ready"),
+    "running": ("s", "running"),
+    "paused": ("ss", "paused"),
+    "extended twice": ("see", "running"),
+    "after done": ("sd", "ready"),
+    "over": ("ddd", "over"),
+    "stopped": ("q", "stopped"),
+}
+# A later run, opened from what a quit while #12 was under way wrote: 2 minutes, 1 extension.
+RESUMED = (TopicProgress(issue=12, title="Flaky tests", votes=7, discussed=2, extended=1, ongoing=True),)
 NOW = 300.0  # when the key under test is pressed
 
 
 def in_state(name: str) -> Meeting:
-    meeting, _ = play(opened(), *((60.0 * i, key) for i, key in enumerate(STATES[name])))
-    assert meeting.phase == name
+    if name == "resumed":
+        meeting = opened(RESUMED + AGENDA[1:])
+        assert meeting.phase == "paused"
+        return meeting
+    keys, phase = STATES[name]
+    meeting, _ = play(opened(), *((60.0 * i, key) for i, key in enumerate(keys)))
+    assert meeting.phase == phase
     return meeting
 
 
@@ -98,6 +114,22 @@ def test_the_status_columns_are_the_boards() -> None:
         ("paused", "u", "running", 12, [], "undid: paused #12 Flaky tests at 01:00"),
         ("paused", "q", "stopped", 12, [], "stopped: 0 of 3 topics reached"),
         ("paused", "", "paused", 12, [], "ignored ''"),
+        # running since t=0, extended at t=60 and t=120
+        ("extended twice", "s", "paused", 12, [], "paused #12 Flaky tests at 05:00"),
+        ("extended twice", "e", "running", 12, [], "extended #12 Flaky tests by 04:00 (3 extensions)"),
+        ("extended twice", "d", "ready", 14, [Move(12, DISCUSSED)], "done #12 Flaky tests after 05:00"),
+        ("extended twice", "n", "ready", 14, [Move(12, TO_DISCUSS)], "skipped #12 Flaky tests; next #14"),
+        ("extended twice", "u", "running", 12, [], "undid: extended #12 Flaky tests by 04:00 (2 extensions)"),
+        ("extended twice", "q", "stopped", 12, [], "stopped: 0 of 3 topics reached"),
+        ("extended twice", "?", "running", 12, [], "ignored '?'"),
+        # #12 done after a minute; #14 current, not started
+        ("after done", "s", "running", 14, [Move(14, DISCUSSING)], "started #14 Pairing with product"),
+        ("after done", "e", "ready", 14, [], "extended #14 Pairing with product by 04:00 (1 extension)"),
+        ("after done", "d", "ready", 9, [Move(14, DISCUSSED)], "done #14 Pairing with product after 00:00"),
+        ("after done", "n", "ready", 9, [Move(14, TO_DISCUSS)], "skipped #14 Pairing with product; next #9"),
+        ("after done", "u", "running", 12, [Move(12, DISCUSSING)], "undid: done #12 Flaky tests after 01:00"),
+        ("after done", "q", "stopped", 14, [], "stopped: 1 of 3 topics reached"),
+        ("after done", "x", "ready", 14, [], "ignored 'x'"),
         # every topic done
         ("over", "s", "over", None, [], "ignored 's': every topic has been reached"),
         ("over", "e", "over", None, [], "ignored 'e': every topic has been reached"),
@@ -111,6 +143,14 @@ def test_the_status_columns_are_the_boards() -> None:
             ("stopped", key, "stopped", 12, [], f"ignored {key!r}: the meeting has stopped")
             for key in ("s", "e", "d", "n", "u", "q", "x")
         ),
+        # a later run, #12 under way at the last quit: paused at 02:00, its card in Discussing
+        ("resumed", "s", "running", 12, [], "resumed #12 Flaky tests at 02:00"),
+        ("resumed", "e", "paused", 12, [], "extended #12 Flaky tests by 04:00 (2 extensions)"),
+        ("resumed", "d", "ready", 14, [Move(12, DISCUSSED)], "done #12 Flaky tests after 02:00; next #14"),
+        ("resumed", "n", "ready", 14, [Move(12, TO_DISCUSS)], "skipped #12 Flaky tests; next #14"),
+        ("resumed", "u", "paused", 12, [], "nothing to undo"),
+        ("resumed", "q", "stopped", 12, [], "stopped: 0 of 3 topics reached"),
+        ("resumed", "x", "paused", 12, [], "ignored 'x'"),
     ],
 )
 def test_every_key_in_every_state(
@@ -227,28 +267,49 @@ def test_quit_records_what_happened_and_a_later_run_resumes() -> None:
         (630, "d"),  # 10:30 with one extension
         (640, "n"),
         (650, "s"),
-        (700, "q"),  # #9 under way at the quit
+        (680, "e"),
+        (750, "q"),  # #9 under way at the quit, for 01:40 with one extension
     )
     assert meeting.phase == "stopped"
     entries = agenda_entries(meeting)
     assert entries == (
         TopicProgress(issue=12, title="Flaky tests", votes=7, discussed=11, extended=1),
         TopicProgress(issue=14, title="Pairing with product", votes=5, discussed=0),
-        TopicProgress(issue=9, title="On-call handover", votes=2),
+        TopicProgress(issue=9, title="On-call handover", votes=2, discussed=2, extended=1, ongoing=True),
     )
     assert [t.issue for t in not_reached(meeting)] == [9]
 
     resumed = opened(entries)
-    assert resumed.phase == "ready"
+    assert resumed.phase == "paused"  # the topic under way is continued, its clock stopped
     assert resumed.topic is not None and resumed.topic.issue == 9
+    assert resumed.elapsed(0) == 120 and resumed.remaining(0) == 480 + 240 - 120
     assert agenda_entries(resumed) == entries
     assert resumed.topics[0].elapsed == 660 and resumed.topics[0].extended == 1
 
     later, effects = play(resumed, (0, "u"), (5, "s"), (65, "d"))
     assert last_log(effects[:1]) == "nothing to undo"  # the undo history is this run's
-    assert board_moves(effects) == [Move(9, DISCUSSING), Move(9, DISCUSSED)]
+    assert last_log(effects[1:2]) == "resumed #9 On-call handover at 02:00"
+    assert board_moves(effects) == [Move(9, DISCUSSED)]  # its card is in Discussing already
     assert later.phase == "over" and not not_reached(later)
-    assert agenda_entries(later)[2] == TopicProgress(issue=9, title="On-call handover", votes=2, discussed=1)
+    assert agenda_entries(later)[2] == TopicProgress(
+        issue=9, title="On-call handover", votes=2, discussed=3, extended=1
+    )
+
+
+def test_a_quit_before_the_current_topic_started_records_nothing_of_it() -> None:
+    meeting, _ = play(opened(), (0, "s"), (60, "d"), (70, "q"))
+    assert agenda_entries(meeting)[1:] == AGENDA[1:]
+    undone, _ = play(opened(), (0, "s"), (10, "u"), (20, "q"))  # started, then undone
+    assert agenda_entries(undone) == AGENDA
+
+
+def test_a_quit_seconds_into_a_topic_keeps_it_under_way() -> None:
+    meeting, _ = play(opened(), (0, "s"), (20, "q"))
+    assert agenda_entries(meeting)[0] == TopicProgress(
+        issue=12, title="Flaky tests", votes=7, discussed=0, ongoing=True
+    )
+    resumed = opened(agenda_entries(meeting))
+    assert resumed.phase == "paused" and not resumed.topics[0].skipped
 
 
 def test_skipping_a_resumed_topic_moves_its_card_from_where_the_last_run_left_it() -> None:

@@ -4,10 +4,14 @@ the facilitator's screen."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 
 import pytest
+from markdown_it import MarkdownIt
 from rich.console import Console
 
+from p2p.models import AgendaItem, Event, Roundtable, Settings
+from p2p.pages import render
 from p2p.pages.meeting import countdown, meeting_view
 from p2p.rules.board import STATUS_OPTIONS
 from p2p.rules.meeting import (
@@ -22,6 +26,7 @@ from p2p.rules.meeting import (
     agenda_entries,
     not_reached,
     open_meeting,
+    outcome,
     step,
 )
 
@@ -377,3 +382,70 @@ def test_the_screen_lists_the_board_writes_that_failed() -> None:
 )
 def test_the_screen_once_the_topics_run_out_or_the_meeting_stops(state: str, shown: str) -> None:
     assert shown in screen(in_state(state), NOW)
+
+
+# --- the pages: how each topic went --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        ({}, "not reached"),
+        ({"discussed": 0}, "skipped"),
+        ({"discussed": 1}, "discussed 1 minute"),
+        ({"discussed": 11, "extended": 1}, "discussed 11 minutes, extended once"),
+        ({"discussed": 14, "extended": 2}, "discussed 14 minutes, extended twice"),
+        ({"discussed": 20, "extended": 3}, "discussed 20 minutes, extended 3 times"),
+        ({"discussed": 3, "ongoing": True}, "discussed 3 minutes, unfinished"),
+        ({"discussed": 0, "ongoing": True}, "discussed 0 minutes, unfinished"),
+        ({"discussed": 9, "extended": 1, "ongoing": True}, "discussed 9 minutes, extended once, unfinished"),
+    ],
+)
+def test_what_the_pages_say_of_a_topic(recorded: dict[str, int | bool], said: str) -> None:
+    assert outcome(AgendaItem(issue=1, title="T", votes=1, **recorded)) == said
+
+
+def past_event(agenda: list[dict[str, object]], **fields: object) -> Roundtable:
+    event = Event(id="2024-03-01", date=date(2024, 3, 1), title="Lean coffee", agenda=agenda, **fields)
+    return Roundtable(settings=Settings(repository="acme/rt", organizers=("orga",)), events=(event,))
+
+
+MET = [
+    {"issue": 12, "title": "Flaky tests", "votes": 7, "discussed": 11, "extended": 1},
+    {"issue": 14, "title": "Pairing with product", "votes": 5, "discussed": 4, "ongoing": True},
+    {"issue": 9, "title": "On-call handover", "votes": 2},
+]
+LATER = datetime(2024, 4, 1, tzinfo=UTC)
+
+
+def test_the_readme_says_how_long_each_topic_was_discussed_and_which_were_not_reached() -> None:
+    body = render.readme_regions(
+        past_event(MET), LATER, repository="acme/rt", env=render.environment(), names=("previous-events",)
+    )["previous-events"]
+    issues = "https://github.com/acme/rt/issues"
+    assert f"1. [Flaky tests]({issues}/12) (7 votes): discussed 11 minutes, extended once\n" in body
+    assert f"2. [Pairing with product]({issues}/14) (5 votes): discussed 4 minutes, unfinished\n" in body
+    assert f"3. [On-call handover]({issues}/9) (2 votes): not reached\n" in body
+
+
+def test_an_agenda_the_meeting_never_ran_says_nothing_of_how_it_went() -> None:
+    agenda: list[dict[str, object]] = [{"issue": 12, "title": "Flaky tests", "votes": 7}]
+    rt = past_event(agenda)
+    body = render.readme_regions(
+        rt, LATER, repository="acme/rt", env=render.environment(), names=("previous-events",)
+    )["previous-events"]
+    assert "1. [Flaky tests](https://github.com/acme/rt/issues/12) (7 votes)\n" in body
+    assert "not reached" not in body
+    assert "Lean coffee" not in render.takeaways_page(rt, repository="acme/rt", env=render.environment())
+
+
+def test_takeaways_show_a_meeting_without_takeaways_too() -> None:
+    page = render.takeaways_page(past_event(MET), repository="acme/rt", env=render.environment())
+    assert (
+        '<a name="2024-03-01"></a>\n\n## March 1, 2024: Lean coffee\n\nHow the agenda went:\n\n1. [Flaky'
+        in page
+    )
+    assert "(2 votes): not reached\n" in page and not page.endswith("\n\n")
+    tokens = [t.type for t in MarkdownIt().parse(page)]
+    assert tokens.count("ordered_list_open") == 1 and tokens.count("list_item_open") == 3
+    assert "No takeaways yet." not in page

@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from p2p.models import AgendaItem
 from p2p.rules.plan import printable
 
 Status = Literal["To Discuss", "Discussing", "Discussed"]
@@ -277,3 +278,26 @@ def _entry(topic: Topic) -> TopicProgress:
 def not_reached(meeting: Meeting) -> tuple[Topic, ...]:
     """Topics neither done nor skipped, the one under way included."""
     return tuple(topic for topic in meeting.topics if not topic.reached)
+
+
+# --- what the pages say of a meeting, from the event file ---------------------------------------
+
+
+def met(agenda: Sequence[AgendaItem]) -> bool:
+    """Whether `p2p meeting` recorded anything of this agenda: only then do the pages say how each
+    topic went (an agenda from before the meeting, or from a hand-run one, says nothing of it)."""
+    return any(item.discussed is not None for item in agenda)
+
+
+def outcome(item: AgendaItem) -> str:
+    """How one topic of a meeting went, in the pages' words: "discussed 11 minutes, extended
+    once", "discussed 3 minutes, unfinished" (under way when the meeting stopped), "skipped" or
+    "not reached"."""
+    if item.discussed is None:
+        return "not reached"
+    if item.discussed == 0 and not item.ongoing:
+        return "skipped"
+    text = f"discussed {item.discussed} {'minute' if item.discussed == 1 else 'minutes'}"
+    if item.extended:
+        text += ", extended " + {1: "once", 2: "twice"}.get(item.extended, f"{item.extended} times")
+    return text + (", unfinished" if item.ongoing else "")

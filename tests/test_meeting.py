@@ -3,6 +3,7 @@ the facilitator's screen."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
@@ -36,6 +37,7 @@ AGENDA = (
     TopicProgress(issue=9, title="On-call handover", votes=2),
 )
 TIMEBOX = 8  # minutes: 480 seconds, an extension 240
+ONE_VOTE = (TopicProgress(issue=5, title="Hiring", votes=1),)
 
 
 def opened(agenda: Sequence[TopicProgress] = AGENDA) -> Meeting:
@@ -352,7 +354,7 @@ def test_the_screen_shows_the_current_topic_and_its_countdown() -> None:
     meeting, _ = play(opened(), (0, "s"), (100, "e"), (200, "s"))
     text = screen(meeting, 400)
     assert "Roundtable, May" in text
-    assert "#12 Flaky tests" in text
+    assert "#12 Flaky tests   7 votes" in text
     assert "08:40 left" in text  # 480 + 240 - 200
     assert "paused" in text
     assert "1 extension of 04:00" in text
@@ -364,7 +366,7 @@ def test_the_screen_marks_done_and_skipped_topics_and_the_overtime() -> None:
     meeting, _ = play(opened(), (0, "s"), (540, "d"), (550, "n"), (560, "s"))
     text = screen(meeting, 560 + 500)
     assert "-00:20 overtime" in text
-    assert "#9 On-call handover" in text
+    assert "#9 On-call handover   2 votes" in text
     assert "✓" in text and "09:00" in text
     assert "↷" in text and "skipped" in text
 
@@ -449,3 +451,7 @@ def test_takeaways_show_a_meeting_without_takeaways_too() -> None:
     tokens = [t.type for t in MarkdownIt().parse(page)]
     assert tokens.count("ordered_list_open") == 1 and tokens.count("list_item_open") == 3
     assert "No takeaways yet." not in page
+
+
+def test_the_screen_says_one_vote() -> None:
+    assert re.search(r"#5 Hiring   1 vote +│", screen(opened(ONE_VOTE), 0))

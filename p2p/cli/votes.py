@@ -74,7 +74,7 @@ def carried_over(agenda: Sequence[AgendaItem], before: Sequence[AgendaItem]) -> 
     runs on a schedule on meeting day."""
     progress = {item.issue: item for item in before}
     return tuple(
-        item.model_copy(update={"discussed": old.discussed, "extended": old.extended})
+        item.model_copy(update={"discussed": old.discussed, "extended": old.extended, "ongoing": old.ongoing})
         if (old := progress.get(item.issue)) is not None
         else item
         for item in agenda

@@ -269,20 +269,58 @@ def event_new(
     date: Annotated[str, typer.Argument(help="The event's date, YYYY-MM-DD.", metavar="DATE")],
     title: Annotated[str, typer.Option("--title", help="The event's title.", metavar="TITLE")],
     format: Annotated[
-        str, typer.Option("--format", help="lean-coffee, presentation or social.", metavar="FORMAT")
-    ] = "lean-coffee",
+        str | None,
+        typer.Option(
+            "--format",
+            help="lean-coffee, presentation or social (default: the latest event's, else lean-coffee).",
+            metavar="FORMAT",
+        ),
+    ] = None,
     start: Annotated[
-        str | None, typer.Option("--start", help="Local start time, HH:MM.", metavar="HH:MM")
+        str | None,
+        typer.Option(
+            "--start", help="Local start time, HH:MM (default: the latest event's).", metavar="HH:MM"
+        ),
+    ] = None,
+    duration: Annotated[
+        int | None,
+        typer.Option("--duration", help="Length in minutes (default: the latest event's).", metavar="MIN"),
+    ] = None,
+    location: Annotated[
+        str | None,
+        typer.Option(
+            "--location",
+            help="Where it meets: a place or a call link (default: the latest event's).",
+            metavar="L",
+        ),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="A paragraph about the event.", metavar="D")
     ] = None,
     slug: Annotated[
         str | None,
         typer.Option("--slug", help="Name suffix, for a second event on the same date.", metavar="SLUG"),
     ] = None,
+    past: Annotated[
+        bool, typer.Option("--past", help="Allow a date that has passed (an event already held).")
+    ] = False,
 ) -> int:
-    """Create an event file, events/DATE[-SLUG].yaml."""
+    """Create an event file, events/DATE[-SLUG].yaml; start, duration, location and format default
+    to the latest event's."""
     from p2p.cli.event import new as run
 
-    return run(ws, date=date, title=title, format=format, start=start, slug=slug)
+    return run(
+        ws,
+        date=date,
+        title=title,
+        format=format,
+        start=start,
+        duration=duration,
+        location=location,
+        description=description,
+        slug=slug,
+        past=past,
+    )
 
 
 @participants_app.command("status", cls=PlainUsage)

@@ -425,6 +425,11 @@ def takeaways_page(roundtable: Roundtable, *, repository: str | None, env: jinja
 # --- the calendar -----------------------------------------------------------------------------
 
 
+# The length a calendar gives an event with a start time and no `duration` (documented in the
+# guide): a lean coffee of a handful of timeboxes, with the welcome and the wrap-up.
+CALENDAR_DURATION = 90
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "p2p"
 
@@ -439,7 +444,8 @@ def calendar(roundtable: Roundtable, *, repository: str | None) -> str:
 
     UIDs are the event id at the repository, so an event keeps its UID when edited. DTSTAMP
     is the event's date (RFC 5545 wants one; the clock would change the bytes every run).
-    Events without a start time are all-day events (VALUE=DATE).
+    Events without a start time are all-day events (VALUE=DATE); a timed event without a
+    duration lasts CALENDAR_DURATION minutes in the calendar.
     """
     settings = roundtable.settings
     home = Links(repository).home
@@ -462,8 +468,9 @@ def calendar(roundtable: Roundtable, *, repository: str | None) -> str:
             entry.add("dtstart", event.date)
         else:
             entry.add("dtstart", datetime.combine(event.date, start_time, tzinfo=settings.zone))
-            if event.duration:
-                entry.add("duration", timedelta(minutes=event.duration))
+            # A calendar shows an entry with no end as a point in time (RFC 5545, 3.6.1: its
+            # DTSTART alone); a meeting lasts, so one without a duration is given the usual.
+            entry.add("duration", timedelta(minutes=event.duration or CALENDAR_DURATION))
         entry.add("summary", one_line(event.title))
         entry.add("description", _ics_text(_description(event, settings.name, home)))
         if event.location:

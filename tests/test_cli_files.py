@@ -296,6 +296,7 @@ GITHUB_COMMANDS = {
     "takeaways collect",
     "meeting",
     "sync",
+    "doctor",
 }
 
 

@@ -126,6 +126,7 @@ class AgendaItem(Model):
     votes: Annotated[int, Field(ge=0)]
     discussed: Annotated[int | None, Field(ge=0)] = None  # minutes; 0 when skipped
     extended: Annotated[int | None, Field(ge=1)] = None  # extensions of half a timebox
+    ongoing: bool = False  # still under way when `p2p meeting` stopped: `discussed` is the minutes so far
 
 
 class Takeaway(Model):

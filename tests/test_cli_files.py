@@ -294,6 +294,7 @@ GITHUB_COMMANDS = {
     "votes tally",
     "board setup",
     "takeaways collect",
+    "doctor",
     "meeting",
     "sync",
     "doctor",

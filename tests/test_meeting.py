@@ -3,11 +3,16 @@ the facilitator's screen."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 
 import pytest
+from markdown_it import MarkdownIt
 from rich.console import Console
 
+from p2p.models import AgendaItem, Event, Roundtable, Settings
+from p2p.pages import render
 from p2p.pages.meeting import countdown, meeting_view
 from p2p.rules.board import STATUS_OPTIONS
 from p2p.rules.meeting import (
@@ -22,6 +27,7 @@ from p2p.rules.meeting import (
     agenda_entries,
     not_reached,
     open_meeting,
+    outcome,
     step,
 )
 
@@ -31,6 +37,7 @@ AGENDA = (
     TopicProgress(issue=9, title="On-call handover", votes=2),
 )
 TIMEBOX = 8  # minutes: 480 seconds, an extension 240
+ONE_VOTE = (TopicProgress(issue=5, title="Hiring", votes=1),)
 
 
 def opened(agenda: Sequence[TopicProgress] = AGENDA) -> Meeting:
@@ -56,14 +63,30 @@ def last_log(effects: Sequence[Effect]) -> str:
     return logs[0]
 
 
-# The states a meeting can be in, each reached by keys pressed a minute apart from t=0.
-STATES = {"ready": "", "running": "s", "paused": "ss", "over": "ddd", "stopped": "q"}
+# The states a meeting can be in, each reached by keys pressed a minute apart from t=0: its keys
+# and its phase.
+STATES = {
+    "ready": ("", "ready"),
+    "running": ("s", "running"),
+    "paused": ("ss", "paused"),
+    "extended twice": ("see", "running"),
+    "after done": ("sd", "ready"),
+    "over": ("ddd", "over"),
+    "stopped": ("q", "stopped"),
+}
+# A later run, opened from what a quit while #12 was under way wrote: 2 minutes, 1 extension.
+RESUMED = (TopicProgress(issue=12, title="Flaky tests", votes=7, discussed=2, extended=1, ongoing=True),)
 NOW = 300.0  # when the key under test is pressed
 
 
 def in_state(name: str) -> Meeting:
-    meeting, _ = play(opened(), *((60.0 * i, key) for i, key in enumerate(STATES[name])))
-    assert meeting.phase == name
+    if name == "resumed":
+        meeting = opened(RESUMED + AGENDA[1:])
+        assert meeting.phase == "paused"
+        return meeting
+    keys, phase = STATES[name]
+    meeting, _ = play(opened(), *((60.0 * i, key) for i, key in enumerate(keys)))
+    assert meeting.phase == phase
     return meeting
 
 
@@ -98,6 +121,22 @@ def test_the_status_columns_are_the_boards() -> None:
         ("paused", "u", "running", 12, [], "undid: paused #12 Flaky tests at 01:00"),
         ("paused", "q", "stopped", 12, [], "stopped: 0 of 3 topics reached"),
         ("paused", "", "paused", 12, [], "ignored ''"),
+        # running since t=0, extended at t=60 and t=120
+        ("extended twice", "s", "paused", 12, [], "paused #12 Flaky tests at 05:00"),
+        ("extended twice", "e", "running", 12, [], "extended #12 Flaky tests by 04:00 (3 extensions)"),
+        ("extended twice", "d", "ready", 14, [Move(12, DISCUSSED)], "done #12 Flaky tests after 05:00"),
+        ("extended twice", "n", "ready", 14, [Move(12, TO_DISCUSS)], "skipped #12 Flaky tests; next #14"),
+        ("extended twice", "u", "running", 12, [], "undid: extended #12 Flaky tests by 04:00 (2 extensions)"),
+        ("extended twice", "q", "stopped", 12, [], "stopped: 0 of 3 topics reached"),
+        ("extended twice", "?", "running", 12, [], "ignored '?'"),
+        # #12 done after a minute; #14 current, not started
+        ("after done", "s", "running", 14, [Move(14, DISCUSSING)], "started #14 Pairing with product"),
+        ("after done", "e", "ready", 14, [], "extended #14 Pairing with product by 04:00 (1 extension)"),
+        ("after done", "d", "ready", 9, [Move(14, DISCUSSED)], "done #14 Pairing with product after 00:00"),
+        ("after done", "n", "ready", 9, [Move(14, TO_DISCUSS)], "skipped #14 Pairing with product; next #9"),
+        ("after done", "u", "running", 12, [Move(12, DISCUSSING)], "undid: done #12 Flaky tests after 01:00"),
+        ("after done", "q", "stopped", 14, [], "stopped: 1 of 3 topics reached"),
+        ("after done", "x", "ready", 14, [], "ignored 'x'"),
         # every topic done
         ("over", "s", "over", None, [], "ignored 's': every topic has been reached"),
         ("over", "e", "over", None, [], "ignored 'e': every topic has been reached"),
@@ -111,6 +150,14 @@ def test_the_status_columns_are_the_boards() -> None:
             ("stopped", key, "stopped", 12, [], f"ignored {key!r}: the meeting has stopped")
             for key in ("s", "e", "d", "n", "u", "q", "x")
         ),
+        # a later run, #12 under way at the last quit: paused at 02:00, its card in Discussing
+        ("resumed", "s", "running", 12, [], "resumed #12 Flaky tests at 02:00"),
+        ("resumed", "e", "paused", 12, [], "extended #12 Flaky tests by 04:00 (2 extensions)"),
+        ("resumed", "d", "ready", 14, [Move(12, DISCUSSED)], "done #12 Flaky tests after 02:00; next #14"),
+        ("resumed", "n", "ready", 14, [Move(12, TO_DISCUSS)], "skipped #12 Flaky tests; next #14"),
+        ("resumed", "u", "paused", 12, [], "nothing to undo"),
+        ("resumed", "q", "stopped", 12, [], "stopped: 0 of 3 topics reached"),
+        ("resumed", "x", "paused", 12, [], "ignored 'x'"),
     ],
 )
 def test_every_key_in_every_state(
@@ -227,28 +274,49 @@ def test_quit_records_what_happened_and_a_later_run_resumes() -> None:
         (630, "d"),  # 10:30 with one extension
         (640, "n"),
         (650, "s"),
-        (700, "q"),  # #9 under way at the quit
+        (680, "e"),
+        (750, "q"),  # #9 under way at the quit, for 01:40 with one extension
     )
     assert meeting.phase == "stopped"
     entries = agenda_entries(meeting)
     assert entries == (
         TopicProgress(issue=12, title="Flaky tests", votes=7, discussed=11, extended=1),
         TopicProgress(issue=14, title="Pairing with product", votes=5, discussed=0),
-        TopicProgress(issue=9, title="On-call handover", votes=2),
+        TopicProgress(issue=9, title="On-call handover", votes=2, discussed=2, extended=1, ongoing=True),
     )
     assert [t.issue for t in not_reached(meeting)] == [9]
 
     resumed = opened(entries)
-    assert resumed.phase == "ready"
+    assert resumed.phase == "paused"  # the topic under way is continued, its clock stopped
     assert resumed.topic is not None and resumed.topic.issue == 9
+    assert resumed.elapsed(0) == 120 and resumed.remaining(0) == 480 + 240 - 120
     assert agenda_entries(resumed) == entries
     assert resumed.topics[0].elapsed == 660 and resumed.topics[0].extended == 1
 
     later, effects = play(resumed, (0, "u"), (5, "s"), (65, "d"))
     assert last_log(effects[:1]) == "nothing to undo"  # the undo history is this run's
-    assert board_moves(effects) == [Move(9, DISCUSSING), Move(9, DISCUSSED)]
+    assert last_log(effects[1:2]) == "resumed #9 On-call handover at 02:00"
+    assert board_moves(effects) == [Move(9, DISCUSSED)]  # its card is in Discussing already
     assert later.phase == "over" and not not_reached(later)
-    assert agenda_entries(later)[2] == TopicProgress(issue=9, title="On-call handover", votes=2, discussed=1)
+    assert agenda_entries(later)[2] == TopicProgress(
+        issue=9, title="On-call handover", votes=2, discussed=3, extended=1
+    )
+
+
+def test_a_quit_before_the_current_topic_started_records_nothing_of_it() -> None:
+    meeting, _ = play(opened(), (0, "s"), (60, "d"), (70, "q"))
+    assert agenda_entries(meeting)[1:] == AGENDA[1:]
+    undone, _ = play(opened(), (0, "s"), (10, "u"), (20, "q"))  # started, then undone
+    assert agenda_entries(undone) == AGENDA
+
+
+def test_a_quit_seconds_into_a_topic_keeps_it_under_way() -> None:
+    meeting, _ = play(opened(), (0, "s"), (20, "q"))
+    assert agenda_entries(meeting)[0] == TopicProgress(
+        issue=12, title="Flaky tests", votes=7, discussed=0, ongoing=True
+    )
+    resumed = opened(agenda_entries(meeting))
+    assert resumed.phase == "paused" and not resumed.topics[0].skipped
 
 
 def test_skipping_a_resumed_topic_moves_its_card_from_where_the_last_run_left_it() -> None:
@@ -286,7 +354,7 @@ def test_the_screen_shows_the_current_topic_and_its_countdown() -> None:
     meeting, _ = play(opened(), (0, "s"), (100, "e"), (200, "s"))
     text = screen(meeting, 400)
     assert "Roundtable, May" in text
-    assert "#12 Flaky tests" in text
+    assert "#12 Flaky tests   7 votes" in text
     assert "08:40 left" in text  # 480 + 240 - 200
     assert "paused" in text
     assert "1 extension of 04:00" in text
@@ -298,7 +366,7 @@ def test_the_screen_marks_done_and_skipped_topics_and_the_overtime() -> None:
     meeting, _ = play(opened(), (0, "s"), (540, "d"), (550, "n"), (560, "s"))
     text = screen(meeting, 560 + 500)
     assert "-00:20 overtime" in text
-    assert "#9 On-call handover" in text
+    assert "#9 On-call handover   2 votes" in text
     assert "✓" in text and "09:00" in text
     assert "↷" in text and "skipped" in text
 
@@ -316,3 +384,74 @@ def test_the_screen_lists_the_board_writes_that_failed() -> None:
 )
 def test_the_screen_once_the_topics_run_out_or_the_meeting_stops(state: str, shown: str) -> None:
     assert shown in screen(in_state(state), NOW)
+
+
+# --- the pages: how each topic went --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        ({}, "not reached"),
+        ({"discussed": 0}, "skipped"),
+        ({"discussed": 1}, "discussed 1 minute"),
+        ({"discussed": 11, "extended": 1}, "discussed 11 minutes, extended once"),
+        ({"discussed": 14, "extended": 2}, "discussed 14 minutes, extended twice"),
+        ({"discussed": 20, "extended": 3}, "discussed 20 minutes, extended 3 times"),
+        ({"discussed": 3, "ongoing": True}, "discussed 3 minutes, unfinished"),
+        ({"discussed": 0, "ongoing": True}, "discussed 0 minutes, unfinished"),
+        ({"discussed": 9, "extended": 1, "ongoing": True}, "discussed 9 minutes, extended once, unfinished"),
+    ],
+)
+def test_what_the_pages_say_of_a_topic(recorded: dict[str, int | bool], said: str) -> None:
+    assert outcome(AgendaItem(issue=1, title="T", votes=1, **recorded)) == said
+
+
+def past_event(agenda: list[dict[str, object]], **fields: object) -> Roundtable:
+    event = Event(id="2024-03-01", date=date(2024, 3, 1), title="Lean coffee", agenda=agenda, **fields)
+    return Roundtable(settings=Settings(repository="acme/rt", organizers=("orga",)), events=(event,))
+
+
+MET = [
+    {"issue": 12, "title": "Flaky tests", "votes": 7, "discussed": 11, "extended": 1},
+    {"issue": 14, "title": "Pairing with product", "votes": 5, "discussed": 4, "ongoing": True},
+    {"issue": 9, "title": "On-call handover", "votes": 2},
+]
+LATER = datetime(2024, 4, 1, tzinfo=UTC)
+
+
+def test_the_readme_says_how_long_each_topic_was_discussed_and_which_were_not_reached() -> None:
+    body = render.readme_regions(
+        past_event(MET), LATER, repository="acme/rt", env=render.environment(), names=("previous-events",)
+    )["previous-events"]
+    issues = "https://github.com/acme/rt/issues"
+    assert f"1. [Flaky tests]({issues}/12) (7 votes): discussed 11 minutes, extended once\n" in body
+    assert f"2. [Pairing with product]({issues}/14) (5 votes): discussed 4 minutes, unfinished\n" in body
+    assert f"3. [On-call handover]({issues}/9) (2 votes): not reached\n" in body
+
+
+def test_an_agenda_the_meeting_never_ran_says_nothing_of_how_it_went() -> None:
+    agenda: list[dict[str, object]] = [{"issue": 12, "title": "Flaky tests", "votes": 7}]
+    rt = past_event(agenda)
+    body = render.readme_regions(
+        rt, LATER, repository="acme/rt", env=render.environment(), names=("previous-events",)
+    )["previous-events"]
+    assert "1. [Flaky tests](https://github.com/acme/rt/issues/12) (7 votes)\n" in body
+    assert "not reached" not in body
+    assert "Lean coffee" not in render.takeaways_page(rt, repository="acme/rt", env=render.environment())
+
+
+def test_takeaways_show_a_meeting_without_takeaways_too() -> None:
+    page = render.takeaways_page(past_event(MET), repository="acme/rt", env=render.environment())
+    assert (
+        '<a name="2024-03-01"></a>\n\n## March 1, 2024: Lean coffee\n\nHow the agenda went:\n\n1. [Flaky'
+        in page
+    )
+    assert "(2 votes): not reached\n" in page and not page.endswith("\n\n")
+    tokens = [t.type for t in MarkdownIt().parse(page)]
+    assert tokens.count("ordered_list_open") == 1 and tokens.count("list_item_open") == 3
+    assert "No takeaways yet." not in page
+
+
+def test_the_screen_says_one_vote() -> None:
+    assert re.search(r"#5 Hiring   1 vote +│", screen(opened(ONE_VOTE), 0))

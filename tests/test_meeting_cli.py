@@ -4,8 +4,13 @@ agenda written back into the event file (its lines only), and a later run resumi
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
 
 from p2p.cli.meeting import meeting
 from p2p.cli.votes import carried_over
@@ -13,13 +18,20 @@ from p2p.cli.workspace import Workspace
 from p2p.files.load import check
 from p2p.models import AgendaItem
 from tests import test_topics_cli
+from tests.fake import FakeGitHub
 from tests.test_topics_cli import (
+    EVENT,
+    REPOSITORY,
+    SETTINGS,
     T0,
     E,
+    FakeWorld,
     Roundtable,
     SandboxWorld,
     vote,
 )
+
+GRAPHQL = r"/graphql$"
 
 # The same two roundtables as the other command tests: the sandbox's and the fake GitHub's.
 roundtable = test_topics_cli.roundtable
@@ -33,7 +45,13 @@ def tallied(roundtable: Roundtable) -> dict[str, int]:
     return n
 
 
-def run(roundtable: Roundtable, keys: str, *, stdin: str | None = None) -> tuple[int, list[str], int]:
+def run(
+    roundtable: Roundtable,
+    keys: str,
+    *,
+    stdin: str | None = None,
+    sleep: Callable[[float], None] = lambda seconds: None,
+) -> tuple[int, list[str], int]:
     """The meeting with keys pressed a minute apart: exit code, output lines, board writes."""
     lines: list[str] = []
     ws = Workspace(
@@ -51,6 +69,7 @@ def run(roundtable: Roundtable, keys: str, *, stdin: str | None = None) -> tuple
         keys=None if stdin is not None else keys,
         clock=lambda: next(minutes),
         stdin=io.StringIO(stdin or ""),
+        sleep=sleep,
     )
     writes = ws.port().requests.writes
     ws.close()
@@ -76,14 +95,16 @@ def test_a_meeting_moves_cards_writes_the_agenda_and_resumes(roundtable: Roundta
 
     after = roundtable.event_file.read_text(encoding="utf-8")
     assert f'  - {{issue: {first}, title: "Vendors", votes: 2, discussed: 2, extended: 1}}\n' in after
-    assert f'  - {{issue: {second}, title: "On-call", votes: 1}}\n' in after
+    # the topic under way at the quit: its minute so far, continued by the next run
+    assert f'  - {{issue: {second}, title: "On-call", votes: 1, discussed: 1, ongoing: true}}\n' in after
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed and all(a.startswith("  - {issue:") for a, _ in changed)
     assert check(roundtable.root) == []
 
-    code, lines, writes = run(roundtable, "", stdin="n\nq\n")  # resumes at the second topic
+    code, lines, writes = run(roundtable, "", stdin="s\nn\nq\n")  # resumes at the second topic
     assert code == 0, lines
-    assert lines[0].startswith(f"skipped #{second} On-call; next #")
+    assert lines[0] == f"resumed #{second} On-call at 01:00"  # its card in Discussing: no write
+    assert lines[1].startswith(f"skipped #{second} On-call; next #")
     assert writes == 1
     assert statuses(roundtable)[second] == "To Discuss"
     assert f'  - {{issue: {second}, title: "On-call", votes: 1, discussed: 0}}\n' in (
@@ -123,4 +144,105 @@ def test_the_tally_keeps_the_meetings_record_by_issue() -> None:
     assert carried_over(fresh, before) == (
         AgendaItem(issue=7, title="New", votes=5),
         AgendaItem(issue=3, title="Old!", votes=4, discussed=9, extended=1),
+    )
+
+
+@contextlib.contextmanager
+def world(kind: str, root: Path) -> Iterator[Roundtable]:
+    """A roundtable of the command tests against one world, as their fixture makes it."""
+    (root / "events").mkdir(parents=True)
+    (root / "p2p.yaml").write_text(SETTINGS, encoding="utf-8")
+    (root / "events" / f"{E}.yaml").write_text(EVENT, encoding="utf-8")
+    if kind == "sandbox":
+        yield Roundtable(root, SandboxWorld(root))
+        return
+    with FakeGitHub(REPOSITORY, now=T0) as fake:
+        yield Roundtable(root, FakeWorld(fake))
+        assert fake.unhandled == []
+
+
+def columns(roundtable: Roundtable, titles: dict[int, str]) -> dict[str, str | float | None]:
+    return {titles[issue]: status for issue, status in statuses(roundtable).items() if issue in titles}
+
+
+def test_the_sandbox_board_shows_the_columns_the_fake_github_shows(tmp_path: Path) -> None:
+    seen = []
+    for kind in ("sandbox", "fake"):
+        with world(kind, tmp_path / kind) as roundtable:
+            n = tallied(roundtable)
+            code, lines, writes = run(roundtable, "s d s e d s q")
+            assert code == 0, lines
+            assert writes == 5
+            seen.append(columns(roundtable, {number: name for name, number in n.items()}))
+    sandbox, fake = seen
+    assert sandbox == fake == {"vendors": "Discussed", "on-call": "Discussed", "hiring": "Discussing"}
+
+
+def fake_fails_set_fields(roundtable: Roundtable, times: int) -> None:
+    assert isinstance(roundtable.world, FakeWorld)
+    roundtable.world.fake.fail_next(
+        "POST", GRAPHQL, 502, after_apply=False, times=times, operation="SetFields"
+    )
+
+
+@pytest.fixture
+def on_fake(tmp_path: Path) -> Iterator[Roundtable]:
+    with world("fake", tmp_path) as roundtable:
+        yield roundtable
+
+
+def test_a_board_write_that_failed_once_is_tried_again(on_fake: Roundtable) -> None:
+    n = tallied(on_fake)
+    fake_fails_set_fields(on_fake, times=1)
+    waits: list[float] = []
+    code, lines, writes = run(on_fake, "s d q", sleep=waits.append)
+    assert code == 0, lines
+    assert writes == 3  # Discussing twice (the first answered 502), Discussed once
+    assert waits == [2.0]
+    assert not any("failed" in line for line in lines)
+    assert statuses(on_fake)[n["vendors"]] == "Discussed"
+
+
+def test_a_board_write_that_keeps_failing_ends_the_meeting_in_exit_1(on_fake: Roundtable) -> None:
+    n = tallied(on_fake)
+    fake_fails_set_fields(on_fake, times=3)
+    waits: list[float] = []
+    code, lines, writes = run(on_fake, "s d s q", sleep=waits.append)
+    assert code == 1
+    assert writes == 3 + 1 + 1  # three tries of the first move, then one each
+    assert waits == [2.0, 8.0]
+    failed = [line for line in lines if line.startswith("board write failed: ")]
+    assert failed == [
+        f"board write failed: #{n['vendors']} to Discussing: GitHub answered 502 while trying to set "
+        f"Status of issue #{n['vendors']} on board #1 in {REPOSITORY}; the change may or may not have "
+        "been made: run again, it finishes the work without doing it twice"
+    ]
+    assert lines[-1] == "the board may not show what the meeting did: move those cards by hand"
+    assert "agenda written: 1 of 5 topics reached" in lines  # the meeting's record is kept all the same
+    assert statuses(on_fake)[n["vendors"]] == "Discussed"
+
+
+def test_a_refused_board_write_is_not_tried_again(on_fake: Roundtable) -> None:
+    tallied(on_fake)
+    assert isinstance(on_fake.world, FakeWorld)
+    on_fake.world.fake.fail_next("POST", GRAPHQL, 403, after_apply=False, operation="SetFields")
+    waits: list[float] = []
+    code, lines, writes = run(on_fake, "s q", sleep=waits.append)
+    assert code == 1
+    assert writes == 1 and waits == []
+    assert any(line.startswith("board write failed: #") and "403" in line for line in lines)
+
+
+def test_without_a_board_every_move_fails_and_the_agenda_is_written(roundtable: Roundtable) -> None:
+    n = tallied(roundtable)
+    settings = roundtable.root / "p2p.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("project: 1\n", ""), encoding="utf-8")
+    code, lines, writes = run(roundtable, "s d q")
+    assert code == 1
+    assert writes == 0
+    assert [line for line in lines if "failed" in line] == [
+        "board write failed: p2p.yaml sets no `project:`: no card is moved"
+    ]
+    assert f'issue: {n["vendors"]}, title: "Vendors", votes: 2, discussed: 1}}' in (
+        roundtable.event_file.read_text(encoding="utf-8")
     )

@@ -69,8 +69,11 @@ FIXED = roundtable(
         location="Zoom",
         description="Discussion about what's really working right now and what is not.",
         agenda=[
-            {"issue": 12, "title": "Flaky tests eat our week", "votes": 7},
-            {"issue": 9, "title": "AI-written test cases: [worth it]?", "votes": 1},
+            # as `p2p meeting` left it: done, skipped, under way at the quit, not reached
+            {"issue": 12, "title": "Flaky tests eat our week", "votes": 7, "discussed": 11, "extended": 1},
+            {"issue": 9, "title": "AI-written test cases: [worth it]?", "votes": 1, "discussed": 0},
+            {"issue": 16, "title": "Release trains", "votes": 1, "discussed": 6, "ongoing": True},
+            {"issue": 17, "title": "Test data", "votes": 0},
         ],
         takeaways=[
             "Pair QA with product early.",

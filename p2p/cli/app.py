@@ -17,6 +17,7 @@ import typer
 import typer.core
 
 from p2p import __version__
+from p2p.cli.complete import complete_event, complete_login
 from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError, UsageError
 from p2p.files import SETTINGS_FILE
@@ -25,7 +26,7 @@ app = typer.Typer(
     name="p2p",
     help="Run a peer roundtable of engineering leaders from one GitHub repository.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
@@ -43,8 +44,15 @@ app.add_typer(board_app, name="board")
 app.add_typer(takeaways_app, name="takeaways")
 
 EVENT_HELP = "Event id (file name without .yaml), `next` (the default) or `last` (the latest that has ended)."
-EventArgument = Annotated[str | None, typer.Argument(help=EVENT_HELP, metavar="EVENT")]
-EventOption = Annotated[str | None, typer.Option("--event", help=EVENT_HELP, metavar="EVENT")]
+EventArgument = Annotated[
+    str | None, typer.Argument(help=EVENT_HELP, metavar="EVENT", autocompletion=complete_event)
+]
+EventOption = Annotated[
+    str | None, typer.Option("--event", help=EVENT_HELP, metavar="EVENT", autocompletion=complete_event)
+]
+LoginArgument = Annotated[
+    str, typer.Argument(help="GitHub login.", metavar="LOGIN", autocompletion=complete_login)
+]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the exact plan; change nothing.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 
@@ -71,7 +79,6 @@ class GlobalOptions:
         typer.Option(
             "--repo-dir",
             help="The roundtable repository (default: the nearest folder upward that holds p2p.yaml).",
-            file_okay=False,
             metavar="PATH",
         ),
     ] = None
@@ -176,8 +183,10 @@ def _root(given: Path | None) -> Path:
     """The folder given by --repo-dir, which must exist; else, as git finds .git, the nearest one
     from the current folder upward that holds p2p.yaml, and the current folder when none does."""
     if given is not None:
+        if given.is_file():
+            raise UsageError(f"--repo-dir: {given} is a file, not the repository's folder")
         if not given.is_dir():
-            raise typer.BadParameter(f"{given} does not exist", param_hint="--repo-dir")
+            raise UsageError(f"--repo-dir: {given} does not exist")
         return given
     here = Path.cwd()
     for folder in (here, *here.parents):
@@ -191,7 +200,12 @@ def _run(options: GlobalOptions, run: Callable[[Workspace], int]) -> None:
     # PyGithub logs to standard error on its own at INFO (a followed redirect, say); what the
     # toolkit has to say goes through the workspace instead.
     logging.getLogger("github").setLevel(logging.WARNING)
-    workspace = Workspace(root=_root(options.repo_dir), sandbox=options.sandbox, verbose=options.verbose)
+    try:
+        root = _root(options.repo_dir)
+    except UsageError as error:  # one line, as every other misuse; no usage block around it
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(error.exit_code) from None
+    workspace = Workspace(root=root, sandbox=options.sandbox, verbose=options.verbose)
     workspace.out = lambda text: typer.echo(_redact(text, workspace))
     workspace.err = lambda text: typer.echo(_redact(text, workspace), err=True)
     if sys.stderr.isatty():
@@ -269,20 +283,58 @@ def event_new(
     date: Annotated[str, typer.Argument(help="The event's date, YYYY-MM-DD.", metavar="DATE")],
     title: Annotated[str, typer.Option("--title", help="The event's title.", metavar="TITLE")],
     format: Annotated[
-        str, typer.Option("--format", help="lean-coffee, presentation or social.", metavar="FORMAT")
-    ] = "lean-coffee",
+        str | None,
+        typer.Option(
+            "--format",
+            help="lean-coffee, presentation or social (default: the latest event's, else lean-coffee).",
+            metavar="FORMAT",
+        ),
+    ] = None,
     start: Annotated[
-        str | None, typer.Option("--start", help="Local start time, HH:MM.", metavar="HH:MM")
+        str | None,
+        typer.Option(
+            "--start", help="Local start time, HH:MM (default: the latest event's).", metavar="HH:MM"
+        ),
+    ] = None,
+    duration: Annotated[
+        int | None,
+        typer.Option("--duration", help="Length in minutes (default: the latest event's).", metavar="MIN"),
+    ] = None,
+    location: Annotated[
+        str | None,
+        typer.Option(
+            "--location",
+            help="Where it meets: a place or a call link (default: the latest event's).",
+            metavar="L",
+        ),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="A paragraph about the event.", metavar="D")
     ] = None,
     slug: Annotated[
         str | None,
         typer.Option("--slug", help="Name suffix, for a second event on the same date.", metavar="SLUG"),
     ] = None,
+    past: Annotated[
+        bool, typer.Option("--past", help="Allow a date that has passed (an event already held).")
+    ] = False,
 ) -> int:
-    """Create an event file, events/DATE[-SLUG].yaml."""
+    """Create an event file, events/DATE[-SLUG].yaml; start, duration, location and format default
+    to the latest event's."""
     from p2p.cli.event import new as run
 
-    return run(ws, date=date, title=title, format=format, start=start, slug=slug)
+    return run(
+        ws,
+        date=date,
+        title=title,
+        format=format,
+        start=start,
+        duration=duration,
+        location=location,
+        description=description,
+        slug=slug,
+        past=past,
+    )
 
 
 @participants_app.command("status", cls=PlainUsage)
@@ -300,7 +352,7 @@ def participants_status(
 @command()
 def participants_add(
     ws: Workspace,
-    login: Annotated[str, typer.Argument(help="GitHub login.", metavar="LOGIN")],
+    login: LoginArgument,
     event: EventOption = None,
     name: Annotated[str | None, typer.Option("--name", help="The person's name.", metavar="NAME")] = None,
 ) -> int:
@@ -314,7 +366,7 @@ def participants_add(
 @command()
 def participants_cancel(
     ws: Workspace,
-    login: Annotated[str, typer.Argument(help="GitHub login.", metavar="LOGIN")],
+    login: LoginArgument,
     event: EventOption = None,
 ) -> int:
     """Cancel a registration; the first on the waitlist moves up."""

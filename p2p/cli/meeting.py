@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from p2p.cli.workspace import Workspace
-from p2p.errors import P2PError
+from p2p.errors import GitHubError, P2PError
 from p2p.files.edit import EventDocument, edit_event
 from p2p.models import AgendaItem, Board, Event
 from p2p.port import FieldValue, Port
@@ -27,11 +28,13 @@ def meeting(
     *,
     event: str | None,
     keys: str | None,
-    clock: Clock = time.monotonic,
+    clock: Clock | None = None,
     stdin: IO[str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """`p2p meeting [EVENT] [--keys K]`: keys from --keys, from standard input when it is not a
     terminal, else one at a time on a full-screen view."""
+    clock = clock or file_clock(ws.env) or time.monotonic
     chosen = ws.event(event)
     if not chosen.agenda:
         ws.err(f"{chosen.id} has no agenda yet: run `p2p votes tally {chosen.id}` first")
@@ -39,7 +42,7 @@ def meeting(
     opened = open_meeting(
         [_progress(item) for item in chosen.agenda], timebox_minutes=ws.roundtable().settings.timebox_minutes
     )
-    writer = BoardWriter(ws)
+    writer = BoardWriter(ws, sleep=sleep)
     source = sys.stdin if stdin is None else stdin
     if keys is None and source.isatty():
         final = _live(ws, chosen, opened, writer, clock)
@@ -49,7 +52,38 @@ def meeting(
     ws.out(f"agenda written: {sum(t.reached for t in final.topics)} of {len(final.topics)} topics reached")
     for line in writer.failed:
         ws.err(f"board write failed: {line}")
+    if any(line.startswith("#") for line in writer.failed):
+        ws.err("the board may not show what the meeting did: move those cards by hand")
     return 1 if writer.failed else 0
+
+
+CLOCK_VARIABLE = "P2P_MEETING_CLOCK"
+
+
+def file_clock(env: Mapping[str, str]) -> Clock | None:
+    """The clock tests drive: with P2P_MEETING_CLOCK naming a file, the meeting's time is the
+    number of seconds that file holds, read afresh at every tick (a file that cannot be read just
+    then keeps the time it had). For tests of the full-screen view, which runs in a terminal of
+    its own; not an organizer's option, so neither --help nor the guide shows it."""
+    name = env.get(CLOCK_VARIABLE)
+    if not name:
+        return None
+    path = Path(name)
+
+    def seconds() -> float:
+        try:
+            return float(path.read_text(encoding="utf-8").strip())
+        except (OSError, ValueError) as error:
+            raise P2PError(f"{CLOCK_VARIABLE}: {path}: not a number of seconds ({error})") from None
+
+    last = [seconds()]  # a clock file that is wrong from the start is an error
+
+    def read() -> float:
+        with contextlib.suppress(P2PError):
+            last[0] = seconds()
+        return last[0]
+
+    return read
 
 
 def _keys(text: str) -> Iterator[str]:
@@ -60,7 +94,12 @@ def _keys(text: str) -> Iterator[str]:
 
 def _progress(item: AgendaItem) -> TopicProgress:
     return TopicProgress(
-        issue=item.issue, title=item.title, votes=item.votes, discussed=item.discussed, extended=item.extended
+        issue=item.issue,
+        title=item.title,
+        votes=item.votes,
+        discussed=item.discussed,
+        extended=item.extended,
+        ongoing=item.ongoing,
     )
 
 
@@ -75,13 +114,25 @@ def _scripted(
             elif isinstance(effect, Log):
                 ws.out(effect.text)
         if meeting.stopped:
-            break
+            return meeting
+    # The keys ran out before a `q`: the meeting stops there all the same, its clock with it.
+    meeting, effects = step(meeting, "q", clock())
+    for effect in effects:
+        if isinstance(effect, Log):
+            ws.out(effect.text)
     return meeting
 
 
 def _write_agenda(path: Path, meeting: Meeting) -> None:
     items = [
-        AgendaItem(issue=e.issue, title=e.title, votes=e.votes, discussed=e.discussed, extended=e.extended)
+        AgendaItem(
+            issue=e.issue,
+            title=e.title,
+            votes=e.votes,
+            discussed=e.discussed,
+            extended=e.extended,
+            ongoing=e.ongoing,
+        )
         for e in agenda_entries(meeting)
     ]
 
@@ -91,11 +142,19 @@ def _write_agenda(path: Path, meeting: Meeting) -> None:
     edit_event(path, change)
 
 
+RETRY_WAITS = (2.0, 8.0)  # seconds before the second and the third try of a board write
+
+
 @dataclass
 class BoardWriter:
-    """Each move one Status write through the port; a failed write is listed, not raised."""
+    """Each move one Status write through the port; a failed write is listed, not raised.
+
+    A write that failed for a 5xx or a dropped connection is tried again (up to three tries): a
+    Status value set twice is the value set once, so sending it again cannot do anything twice.
+    The port itself paces the writes a second apart."""
 
     ws: Workspace
+    sleep: Callable[[float], None] = time.sleep
     failed: list[str] = field(default_factory=list)
     _board: Board | None = None
     _read: bool = False
@@ -124,9 +183,23 @@ class BoardWriter:
             if status is None:
                 raise P2PError(f"board #{board.number} has no Status field: run `p2p board setup`")
             port: Port = self.ws.port()
-            port.set_fields(board, [FieldValue(item, status, move.status)])
+            for wait in (*RETRY_WAITS, None):
+                try:
+                    port.set_fields(board, [FieldValue(item, status, move.status)])
+                    return
+                except GitHubError as error:
+                    if wait is None or not _transient(error):
+                        raise
+                    self.sleep(wait)
         except P2PError as error:
             self.failed.append(f"#{move.issue} to {move.status}: {error}")
+
+
+def _transient(error: GitHubError) -> bool:
+    """A failure GitHub may not repeat: a 5xx, or no answer at all (the client's "could not reach")."""
+    if error.status is not None:
+        return error.status >= 500
+    return error.message.startswith("could not reach GitHub")
 
 
 # --- the terminal: a full-screen view, one key at a time ----------------------------------------

@@ -36,7 +36,14 @@ from p2p.rules.seats import Seat, find_registration, register, seats
 def status(ws: Workspace, *, event: str | None, as_json: bool) -> int:
     """Each registration of one event: its seat and, when GitHub can be read, its access."""
     roundtable = ws.roundtable()
-    chosen = ws.event(event)
+    try:
+        chosen = ws.event(event)
+    except NothingToDo as nothing:
+        if not as_json:
+            raise
+        ws.err(nothing.message)  # the message on standard error, the document on standard output
+        ws.out(json.dumps({"event": None, "capacity": None, "registrations": []}, indent=2))
+        return 0
     access = _observe(ws)
     lineup = _lineup(seats(chosen.participants, roundtable.capacity(chosen)))
     if as_json:

@@ -12,6 +12,7 @@ from typing import Any
 from p2p.cli.board import board_hint
 from p2p.cli.topics import observe, topics_of
 from p2p.cli.workspace import Workspace
+from p2p.errors import NothingToDo
 from p2p.files.edit import EventDocument, edit_event
 from p2p.files.load import relative_path
 from p2p.models import AgendaItem, Board, Event, Snapshot
@@ -23,7 +24,14 @@ from p2p.rules.votes import tally as count_votes
 
 def tally(ws: Workspace, *, event: str | None, dry_run: bool, as_json: bool) -> int:
     """`p2p votes tally [EVENT]`."""
-    chosen = ws.event(event)
+    try:
+        chosen = ws.event(event)
+    except NothingToDo as nothing:
+        if not as_json:
+            raise
+        ws.err(nothing.message)  # the message on standard error, the document on standard output
+        ws.out(json.dumps(_no_event_json(ws, dry_run=dry_run), indent=2))
+        return 0
     return tally_with(ws, chosen, observe(ws, chosen), dry_run=dry_run, as_json=as_json)
 
 
@@ -74,7 +82,7 @@ def carried_over(agenda: Sequence[AgendaItem], before: Sequence[AgendaItem]) -> 
     runs on a schedule on meeting day."""
     progress = {item.issue: item for item in before}
     return tuple(
-        item.model_copy(update={"discussed": old.discussed, "extended": old.extended})
+        item.model_copy(update={"discussed": old.discussed, "extended": old.extended, "ongoing": old.ongoing})
         if (old := progress.get(item.issue)) is not None
         else item
         for item in agenda
@@ -178,6 +186,22 @@ def _tally_json(
         "dry_run": dry_run,
     }
     return _escaped(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def _no_event_json(ws: Workspace, *, dry_run: bool) -> dict[str, Any]:
+    """The tally's document when there is no event to tally: the same keys, `"event": null`."""
+    settings = ws.roundtable().settings
+    return {
+        "event": None,
+        "votes_per_participant": settings.votes_per_participant,
+        "timebox_minutes": settings.timebox_minutes,
+        "board": None,
+        "agenda": [],
+        "over_budget": [],
+        "ignored": [],
+        "changes": [],
+        "dry_run": dry_run,
+    }
 
 
 def _escaped(text: str) -> str:

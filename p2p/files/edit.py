@@ -357,16 +357,25 @@ def edit_event(path: Path, change: Callable[[EventDocument], T]) -> T:
         return result
 
 
-def event_text(data: Mapping[str, Any]) -> str:
-    """A new event file's text: the schema line, then the keys in the order given."""
+def event_text(data: Mapping[str, Any], *, comment: str | None = None) -> str:
+    """A new event file's text: the schema line, a `# comment` line when given, then the keys in
+    the order given."""
     yaml = _round_trip()
     document = _to_yaml({k: v for k, v in data.items() if v is not None})
-    return f"{SCHEMA_COMMENT}\n{_dump(yaml, document)}"
+    note = f"# {one_line_comment(comment)}\n" if comment else ""
+    return f"{SCHEMA_COMMENT}\n{note}{_dump(yaml, document)}"
 
 
-def create_event_file(path: Path, data: Mapping[str, Any], *, overwrite: bool = False) -> Event:
+def one_line_comment(text: str) -> str:
+    """A YAML comment's text: one line, whatever it quotes."""
+    return " ".join(text.split())
+
+
+def create_event_file(
+    path: Path, data: Mapping[str, Any], *, overwrite: bool = False, comment: str | None = None
+) -> Event:
     """Write a new event file from plain data (validated first); refuses to overwrite unless told."""
-    text = event_text(data)
+    text = event_text(data, comment=comment)
     event = _check_event_text(text, path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -53,7 +53,7 @@ def _topic_panel(meeting: Meeting, topic: Topic, now: float) -> Text:
     body = Text()
     body.append(f"#{topic.issue} ", style="bold")
     body.append(printable(topic.title, width=None), style="bold")
-    body.append(f"   {topic.votes} votes\n\n")
+    body.append(f"   {topic.votes} {'vote' if topic.votes == 1 else 'votes'}\n\n")
     body.append(countdown(meeting, now), style="bold red" if overtime else "bold green")
     body.append(" overtime" if overtime else " left")
     body.append(f"   {_PHASE.get(meeting.phase, meeting.phase)}\n")

@@ -31,6 +31,7 @@ import jinja2
 from p2p.errors import InputError
 from p2p.models import Event, Presenter, Roundtable
 from p2p.pages.markdown import block, fence_after, inline, link_target, one_line
+from p2p.rules.meeting import met, outcome
 from p2p.rules.seats import seats
 
 README_FILE = "README.md"
@@ -237,6 +238,7 @@ class Item:
     issue: int | None = None
     votes: int | None = None
     rank: int | None = None
+    outcome: str | None = None  # an agenda entry's, once `p2p meeting` ran: "discussed 11 minutes"
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,7 @@ class EventView:
     topics: tuple[Item, ...]
     takeaways: tuple[Item, ...]
     topics_url: str | None
+    met: bool = False  # `p2p meeting` recorded how the agenda went: each agenda item has its outcome
 
     @property
     def id(self) -> str:
@@ -311,12 +314,20 @@ def event_view(roundtable: Roundtable, event: Event, links: Links) -> EventView:
         accepted=sum(1 for s in places if s.kind == "accepted"),
         waitlisted=sum(1 for s in places if s.kind == "waitlisted"),
         agenda=tuple(
-            Item(a.title, links.issue(a.issue), a.issue, a.votes, rank)
+            Item(
+                a.title,
+                links.issue(a.issue),
+                a.issue,
+                a.votes,
+                rank,
+                outcome(a) if met(event.agenda) else None,
+            )
             for rank, a in enumerate(event.agenda, start=1)
         ),
         topics=tuple(Item(t.title) for t in event.topics),
         takeaways=tuple(Item(t.text, links.issue(t.issue), t.issue) for t in event.takeaways),
         topics_url=links.topics(event),
+        met=met(event.agenda),
     )
 
 
@@ -402,13 +413,21 @@ def readme_regions(
 
 
 def takeaways_page(roundtable: Roundtable, *, repository: str | None, env: jinja2.Environment) -> str:
-    """TAKEAWAYS.md: every takeaway, grouped by event, newest event first."""
+    """TAKEAWAYS.md: every takeaway, grouped by event, newest event first, with how each event's
+    agenda went where `p2p meeting` recorded it."""
     links = Links(repository)
-    events = tuple(event_view(roundtable, e, links) for e in reversed(roundtable.events) if e.takeaways)
+    events = tuple(
+        event_view(roundtable, e, links) for e in reversed(roundtable.events) if e.takeaways or met(e.agenda)
+    )
     return _render(env, f"{TAKEAWAYS_FILE}.j2", _context(roundtable, repository) | {"events": events})
 
 
 # --- the calendar -----------------------------------------------------------------------------
+
+
+# The length a calendar gives an event with a start time and no `duration` (documented in the
+# guide): a lean coffee of a handful of timeboxes, with the welcome and the wrap-up.
+CALENDAR_DURATION = 90
 
 
 def _slug(text: str) -> str:
@@ -425,7 +444,8 @@ def calendar(roundtable: Roundtable, *, repository: str | None) -> str:
 
     UIDs are the event id at the repository, so an event keeps its UID when edited. DTSTAMP
     is the event's date (RFC 5545 wants one; the clock would change the bytes every run).
-    Events without a start time are all-day events (VALUE=DATE).
+    Events without a start time are all-day events (VALUE=DATE); a timed event without a
+    duration lasts CALENDAR_DURATION minutes in the calendar.
     """
     settings = roundtable.settings
     home = Links(repository).home
@@ -448,8 +468,9 @@ def calendar(roundtable: Roundtable, *, repository: str | None) -> str:
             entry.add("dtstart", event.date)
         else:
             entry.add("dtstart", datetime.combine(event.date, start_time, tzinfo=settings.zone))
-            if event.duration:
-                entry.add("duration", timedelta(minutes=event.duration))
+            # A calendar shows an entry with no end as a point in time (RFC 5545, 3.6.1: its
+            # DTSTART alone); a meeting lasts, so one without a duration is given the usual.
+            entry.add("duration", timedelta(minutes=event.duration or CALENDAR_DURATION))
         entry.add("summary", one_line(event.title))
         entry.add("description", _ics_text(_description(event, settings.name, home)))
         if event.location:

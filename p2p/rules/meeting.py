@@ -6,11 +6,13 @@ clock runs only between a start and the next pause, done, skip or quit.
 
 What the event file records of each agenda entry (`TopicProgress`), and how a later run resumes:
 
-- `discussed` None: not reached yet (the topic under way at a quit is not reached either: a later
-  run takes it up again, its clock from zero, its card left in Discussing);
+- `discussed` None: not reached yet;
 - `discussed` 0: skipped, back to To Discuss;
 - `discussed` N >= 1: done, N whole minutes discussed (rounded to the nearest, halves up, and at
-  least 1, so a done topic never reads as skipped); `extended` the extensions, None for none.
+  least 1, so a done topic never reads as skipped); `extended` the extensions, None for none;
+- `ongoing` true: the topic under way when the meeting stopped, `discussed` its minutes so far
+  (0 for less than half a minute) and `extended` its extensions. A later run continues it,
+  paused: its card is still in Discussing, its clock resumes from those minutes.
 
 The agenda is taken in the order the tally wrote it, which is vote order. Topics are reached one
 after the other: every topic before the current one is done or skipped, none after it is.
@@ -23,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from p2p.models import AgendaItem
 from p2p.rules.plan import printable
 
 Status = Literal["To Discuss", "Discussing", "Discussed"]
@@ -42,6 +45,7 @@ class TopicProgress:
     votes: int
     discussed: int | None = None  # minutes; 0 when skipped; None when not reached
     extended: int | None = None
+    ongoing: bool = False  # under way when the meeting stopped: `discussed` is the minutes so far
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,9 @@ def open_meeting(agenda: Sequence[TopicProgress], *, timebox_minutes: int) -> Me
 
 def _topic(entry: TopicProgress) -> Topic:
     topic = Topic(issue=entry.issue, title=entry.title, votes=entry.votes)
+    if entry.ongoing:
+        elapsed = (entry.discussed or 0) * 60.0
+        return replace(topic, status=DISCUSSING, elapsed=elapsed, extended=entry.extended or 0)
     if entry.discussed is None:
         return topic
     if entry.discussed == 0:
@@ -261,6 +268,8 @@ def _entry(topic: Topic) -> TopicProgress:
     entry = TopicProgress(issue=topic.issue, title=topic.title, votes=topic.votes)
     if topic.skipped:
         return replace(entry, discussed=0)
+    if topic.status == DISCUSSING:
+        return replace(entry, discussed=minutes(topic.elapsed), extended=topic.extended or None, ongoing=True)
     if topic.status != DISCUSSED:
         return entry
     return replace(entry, discussed=max(1, minutes(topic.elapsed)), extended=topic.extended or None)
@@ -269,3 +278,26 @@ def _entry(topic: Topic) -> TopicProgress:
 def not_reached(meeting: Meeting) -> tuple[Topic, ...]:
     """Topics neither done nor skipped, the one under way included."""
     return tuple(topic for topic in meeting.topics if not topic.reached)
+
+
+# --- what the pages say of a meeting, from the event file ---------------------------------------
+
+
+def met(agenda: Sequence[AgendaItem]) -> bool:
+    """Whether `p2p meeting` recorded anything of this agenda: only then do the pages say how each
+    topic went (an agenda from before the meeting, or from a hand-run one, says nothing of it)."""
+    return any(item.discussed is not None for item in agenda)
+
+
+def outcome(item: AgendaItem) -> str:
+    """How one topic of a meeting went, in the pages' words: "discussed 11 minutes, extended
+    once", "discussed 3 minutes, unfinished" (under way when the meeting stopped), "skipped" or
+    "not reached"."""
+    if item.discussed is None:
+        return "not reached"
+    if item.discussed == 0 and not item.ongoing:
+        return "skipped"
+    text = f"discussed {item.discussed} {'minute' if item.discussed == 1 else 'minutes'}"
+    if item.extended:
+        text += ", extended " + {1: "once", 2: "twice"}.get(item.extended, f"{item.extended} times")
+    return text + (", unfinished" if item.ongoing else "")

@@ -297,7 +297,6 @@ GITHUB_COMMANDS = {
     "doctor",
     "meeting",
     "sync",
-    "doctor",
 }
 
 

@@ -269,6 +269,26 @@ def test_a_classic_token_without_the_project_scope_is_told_to_add_it(tmp_path: P
         assert "fix: add the `project` scope to the token" in checks(result)["projects"]
 
 
+def test_the_scopes_of_a_recorded_classic_token_reach_the_repository_but_not_the_board(
+    tmp_path: Path,
+) -> None:
+    # The X-OAuth-Scopes header GitHub sent a classic token in octokit/fixtures'
+    # add-and-remove-repository-collaborator recording (api.github.com, 2022): `repo` but no
+    # `project`.
+    classic = ClassicGitHub(REPOSITORY, viewer="olga", now=NOW)
+    classic.scopes = (
+        "admin:gpg_key, admin:org, admin:org_hook, admin:public_key, admin:repo_hook, delete_repo, "
+        "gist, notifications, repo, user, workflow"
+    )
+    with classic:
+        classic.add_project(1)
+
+        result = p2p(write_roundtable(tmp_path), "doctor", token="ghp_" + "x" * 36)
+
+    assert failing(result) == ["projects"]
+    assert "lack `project`" in checks(result)["projects"]
+
+
 def test_a_classic_token_that_may_see_boards_and_finds_none_is_told_the_board_is_missing(
     tmp_path: Path,
 ) -> None:
@@ -525,10 +545,21 @@ def test_everything_observed_fine_is_every_check_passed() -> None:
     ("facts", "kind", "name", "fix"),
     [
         pytest.param(
+            {
+                "repository": RepositoryFacts(
+                    Answer(200), owner_type="Organization", private=True, scopes=("public_repo", "project")
+                )
+            },
+            "classic",
+            ("administration", "issues"),
+            "add the `repo` scope",
+            id="classic token with public_repo, private repository",
+        ),
+        pytest.param(
             {"repository": RepositoryFacts(Answer(200), owner_type="Organization", scopes=("read:org",))},
             "classic",
             ("administration", "issues", "projects"),
-            "add the `repo` scope",
+            "add the `public_repo` scope",
             id="classic token without repo",
         ),
         pytest.param(

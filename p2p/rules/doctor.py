@@ -278,6 +278,12 @@ def _has_scope(scopes: tuple[str, ...], *wanted: str) -> bool:
     return any(scope in scopes for scope in wanted)
 
 
+def _repository_scopes(facts: RepositoryFacts) -> tuple[str, ...]:
+    """The classic scopes that reach the repository: `repo`, or for a public one `public_repo`
+    too ("Scopes for OAuth apps", GitHub Docs)."""
+    return ("repo",) if facts.private else ("repo", "public_repo")
+
+
 def _grant(kind: TokenKind, permission: str, where: str) -> str:
     """How to give a token of this kind a fine-grained permission."""
     if kind == "fine-grained":
@@ -309,16 +315,18 @@ def _role(roles: frozenset[str]) -> str:
 def _administration(repository: str, observed: Observed, kind: TokenKind) -> Check:
     # Managing collaborators takes Administration: Read and write ("Permissions required for
     # fine-grained personal access tokens", GitHub Docs: PUT and DELETE /collaborators, GET
-    # /invitations), or for a classic token the `repo` scope ("Scopes for OAuth apps").
+    # /invitations), or for a classic token the `repo` scope; `public_repo` covers the
+    # collaborators of a public repository ("Scopes for OAuth apps", GitHub Docs).
     name = "administration"
     facts = observed.repository
-    if facts.scopes is not None and not _has_scope(facts.scopes, "repo"):
+    wanted = _repository_scopes(facts)
+    if facts.scopes is not None and not _has_scope(facts.scopes, *wanted):
         return Check(
             name,
             False,
-            f"the token's scopes ({', '.join(facts.scopes) or 'none'}) lack `repo`, which managing "
-            "collaborators needs",
-            "add the `repo` scope to the token",
+            f"the token's scopes ({', '.join(facts.scopes) or 'none'}) lack `{wanted[-1]}`, which "
+            "managing collaborators needs",
+            f"add the `{wanted[-1]}` scope to the token",
         )
     answer = observed.invitations
     if answer is not None and not answer.ok:
@@ -357,14 +365,14 @@ def _issues(repository: str, observed: Observed, kind: TokenKind) -> Check:
             f"Issues are turned off for {repository}",
             "turn them on: the repository's Settings → General → Features → Issues",
         )
-    wanted = ("repo",) if facts.private else ("repo", "public_repo")
+    wanted = _repository_scopes(facts)
     if facts.scopes is not None and not _has_scope(facts.scopes, *wanted):
         return Check(
             name,
             False,
             f"the token's scopes ({', '.join(facts.scopes) or 'none'}) lack `{wanted[-1]}`, which opening "
             "issues and creating labels needs",
-            "add the `repo` scope to the token",
+            f"add the `{wanted[-1]}` scope to the token",
         )
     answer = observed.issues
     if answer is not None and not answer.ok:

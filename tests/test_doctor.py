@@ -220,6 +220,18 @@ def test_unreachable_github_is_one_failed_check(tmp_path: Path, gh: FakeGitHub) 
     assert "GITHUB_API_URL must be an http(s) URL" in checks(result)["repository"]
 
 
+def test_a_graphql_failure_fails_the_projects_check_alone(tmp_path: Path, gh: FakeGitHub) -> None:
+    gh.fail_next("POST", r"/graphql$", 502, times=4)  # every attempt the client makes
+
+    result = p2p(write_roundtable(tmp_path), "doctor")
+
+    assert result.exit_code == 1
+    assert failing(result) == ["projects"]
+    assert "502" in checks(result)["projects"]
+    assert "fix: run `p2p doctor` again in a few minutes" in checks(result)["projects"]
+    assert "rate limit" in checks(result)
+
+
 def test_the_workflow_token_is_told_apart_and_pointed_to_p2p_token(tmp_path: Path) -> None:
     # The built-in token is an installation token (ghs_) whose user is github-actions[bot]; it can
     # never be given Administration.

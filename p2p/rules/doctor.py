@@ -463,8 +463,10 @@ def _projects(owner: str, project: int | None, observed: Observed, kind: TokenKi
     return Check(
         name,
         False,
-        f"GitHub answered {answer.status} reading board #{project} of {owner}: {said}",
-        "check `project:` in p2p.yaml, then run `p2p doctor` again",
+        said or f"GitHub answered {answer.status} reading board #{project} of {owner}",
+        "run `p2p doctor` again in a few minutes"
+        if answer.status == 0 or answer.status >= 500
+        else "check `project:` in p2p.yaml, then run `p2p doctor` again",
     )
 
 

@@ -671,6 +671,14 @@ def test_each_failed_check_names_its_fix(
     assert fix in found[names[0]].fix
 
 
+def test_an_app_token_is_judged_by_what_github_answers_it_not_by_a_role() -> None:
+    facts = RepositoryFacts(Answer(200), owner_type="Organization", roles=frozenset({"pull"}))
+
+    found = diagnosed(observed(repository=facts), kind="installation")
+
+    assert found["administration"].ok and found["issues"].ok
+
+
 def test_a_field_of_the_wrong_type_is_a_problem_board_setup_cannot_fix() -> None:
     board = READY.model_copy(
         update={"fields": (BoardField(id="PVTF_9", name="Votes", type="text"), *READY.fields[1:])}

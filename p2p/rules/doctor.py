@@ -307,6 +307,12 @@ def _refusal(answer: Answer, what: str) -> str:
     return f"GitHub refused to {what} ({said}{expects})"
 
 
+def _person_roles(facts: RepositoryFacts, kind: TokenKind) -> frozenset[str] | None:
+    """The role GET /repos reports for a person's token. An App's installation token acts for no
+    person: what it may do shows in the probes' answers, not in a role."""
+    return None if kind in ("installation", "workflow") else facts.roles
+
+
 def _role(roles: frozenset[str]) -> str:
     best = max((r for r in roles if r in ROLES), key=ROLES.index, default="no")
     return {"pull": "read", "push": "write"}.get(best, best)
@@ -335,11 +341,12 @@ def _administration(repository: str, observed: Observed, kind: TokenKind) -> Che
         else:
             fix = _grant(kind, "Administration", "repository")
         return Check(name, False, _refusal(answer, f"list the invitations of {repository}"), fix)
-    if facts.roles is not None and "admin" not in facts.roles:
+    roles = _person_roles(facts, kind)
+    if roles is not None and "admin" not in roles:
         return Check(
             name,
             False,
-            f"the token's account has {_role(facts.roles)} access to {repository}; managing its "
+            f"the token's account has {_role(roles)} access to {repository}; managing its "
             "collaborators takes admin",
             f"make the token's account an admin of {repository}",
         )
@@ -382,11 +389,12 @@ def _issues(repository: str, observed: Observed, kind: TokenKind) -> Check:
             else "give the job `permissions: issues: write`, or use the P2P_TOKEN secret"
         )
         return Check(name, False, _refusal(answer, f"list the issues of {repository}"), fix)
-    if facts.roles is not None and not facts.roles & {"push", "maintain", "admin"}:
+    roles = _person_roles(facts, kind)
+    if roles is not None and not roles & {"push", "maintain", "admin"}:
         return Check(
             name,
             False,
-            f"the token's account has {_role(facts.roles)} access to {repository}; opening topic issues "
+            f"the token's account has {_role(roles)} access to {repository}; opening topic issues "
             "and creating labels takes write",
             f"give the token's account write access to {repository}",
         )

@@ -220,6 +220,18 @@ def test_unreachable_github_is_one_failed_check(tmp_path: Path, gh: FakeGitHub) 
     assert "GITHUB_API_URL must be an http(s) URL" in checks(result)["repository"]
 
 
+def test_a_graphql_failure_fails_the_projects_check_alone(tmp_path: Path, gh: FakeGitHub) -> None:
+    gh.fail_next("POST", r"/graphql$", 502, times=4)  # every attempt the client makes
+
+    result = p2p(write_roundtable(tmp_path), "doctor")
+
+    assert result.exit_code == 1
+    assert failing(result) == ["projects"]
+    assert "502" in checks(result)["projects"]
+    assert "fix: run `p2p doctor` again in a few minutes" in checks(result)["projects"]
+    assert "rate limit" in checks(result)
+
+
 def test_the_workflow_token_is_told_apart_and_pointed_to_p2p_token(tmp_path: Path) -> None:
     # The built-in token is an installation token (ghs_) whose user is github-actions[bot]; it can
     # never be given Administration.
@@ -267,6 +279,26 @@ def test_a_classic_token_without_the_project_scope_is_told_to_add_it(tmp_path: P
         assert failing(result) == ["projects"]
         assert "lack `project`" in checks(result)["projects"]
         assert "fix: add the `project` scope to the token" in checks(result)["projects"]
+
+
+def test_the_scopes_of_a_recorded_classic_token_reach_the_repository_but_not_the_board(
+    tmp_path: Path,
+) -> None:
+    # The X-OAuth-Scopes header GitHub sent a classic token in octokit/fixtures'
+    # add-and-remove-repository-collaborator recording (api.github.com, 2022): `repo` but no
+    # `project`.
+    classic = ClassicGitHub(REPOSITORY, viewer="olga", now=NOW)
+    classic.scopes = (
+        "admin:gpg_key, admin:org, admin:org_hook, admin:public_key, admin:repo_hook, delete_repo, "
+        "gist, notifications, repo, user, workflow"
+    )
+    with classic:
+        classic.add_project(1)
+
+        result = p2p(write_roundtable(tmp_path), "doctor", token="ghp_" + "x" * 36)
+
+    assert failing(result) == ["projects"]
+    assert "lack `project`" in checks(result)["projects"]
 
 
 def test_a_classic_token_that_may_see_boards_and_finds_none_is_told_the_board_is_missing(
@@ -525,10 +557,21 @@ def test_everything_observed_fine_is_every_check_passed() -> None:
     ("facts", "kind", "name", "fix"),
     [
         pytest.param(
+            {
+                "repository": RepositoryFacts(
+                    Answer(200), owner_type="Organization", private=True, scopes=("public_repo", "project")
+                )
+            },
+            "classic",
+            ("administration", "issues"),
+            "add the `repo` scope",
+            id="classic token with public_repo, private repository",
+        ),
+        pytest.param(
             {"repository": RepositoryFacts(Answer(200), owner_type="Organization", scopes=("read:org",))},
             "classic",
             ("administration", "issues", "projects"),
-            "add the `repo` scope",
+            "add the `public_repo` scope",
             id="classic token without repo",
         ),
         pytest.param(
@@ -626,6 +669,14 @@ def test_each_failed_check_names_its_fix(
 
     assert sorted(n for n, check in found.items() if not check.ok) == sorted(names)
     assert fix in found[names[0]].fix
+
+
+def test_an_app_token_is_judged_by_what_github_answers_it_not_by_a_role() -> None:
+    facts = RepositoryFacts(Answer(200), owner_type="Organization", roles=frozenset({"pull"}))
+
+    found = diagnosed(observed(repository=facts), kind="installation")
+
+    assert found["administration"].ok and found["issues"].ok
 
 
 def test_a_field_of_the_wrong_type_is_a_problem_board_setup_cannot_fix() -> None:

@@ -63,7 +63,11 @@ class Probes:
             action="list issues",
             need="issues",
         )
-        viewer, board_answer, board = self.viewer_and_board(project)
+        try:
+            viewer, board_answer, board = self.viewer_and_board(project)
+        except GitHubError as error:  # a GraphQL answer that did not come, after the client's retries
+            failure = Answer(error.status or 0, error.message)
+            viewer, board_answer, board = None, failure if project is not None else None, None
         return Observed(
             repository=repository,
             viewer=viewer,

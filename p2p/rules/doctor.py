@@ -278,6 +278,12 @@ def _has_scope(scopes: tuple[str, ...], *wanted: str) -> bool:
     return any(scope in scopes for scope in wanted)
 
 
+def _repository_scopes(facts: RepositoryFacts) -> tuple[str, ...]:
+    """The classic scopes that reach the repository: `repo`, or for a public one `public_repo`
+    too ("Scopes for OAuth apps", GitHub Docs)."""
+    return ("repo",) if facts.private else ("repo", "public_repo")
+
+
 def _grant(kind: TokenKind, permission: str, where: str) -> str:
     """How to give a token of this kind a fine-grained permission."""
     if kind == "fine-grained":
@@ -301,6 +307,12 @@ def _refusal(answer: Answer, what: str) -> str:
     return f"GitHub refused to {what} ({said}{expects})"
 
 
+def _person_roles(facts: RepositoryFacts, kind: TokenKind) -> frozenset[str] | None:
+    """The role GET /repos reports for a person's token. An App's installation token acts for no
+    person: what it may do shows in the probes' answers, not in a role."""
+    return None if kind in ("installation", "workflow") else facts.roles
+
+
 def _role(roles: frozenset[str]) -> str:
     best = max((r for r in roles if r in ROLES), key=ROLES.index, default="no")
     return {"pull": "read", "push": "write"}.get(best, best)
@@ -309,16 +321,18 @@ def _role(roles: frozenset[str]) -> str:
 def _administration(repository: str, observed: Observed, kind: TokenKind) -> Check:
     # Managing collaborators takes Administration: Read and write ("Permissions required for
     # fine-grained personal access tokens", GitHub Docs: PUT and DELETE /collaborators, GET
-    # /invitations), or for a classic token the `repo` scope ("Scopes for OAuth apps").
+    # /invitations), or for a classic token the `repo` scope; `public_repo` covers the
+    # collaborators of a public repository ("Scopes for OAuth apps", GitHub Docs).
     name = "administration"
     facts = observed.repository
-    if facts.scopes is not None and not _has_scope(facts.scopes, "repo"):
+    wanted = _repository_scopes(facts)
+    if facts.scopes is not None and not _has_scope(facts.scopes, *wanted):
         return Check(
             name,
             False,
-            f"the token's scopes ({', '.join(facts.scopes) or 'none'}) lack `repo`, which managing "
-            "collaborators needs",
-            "add the `repo` scope to the token",
+            f"the token's scopes ({', '.join(facts.scopes) or 'none'}) lack `{wanted[-1]}`, which "
+            "managing collaborators needs",
+            f"add the `{wanted[-1]}` scope to the token",
         )
     answer = observed.invitations
     if answer is not None and not answer.ok:
@@ -327,11 +341,12 @@ def _administration(repository: str, observed: Observed, kind: TokenKind) -> Che
         else:
             fix = _grant(kind, "Administration", "repository")
         return Check(name, False, _refusal(answer, f"list the invitations of {repository}"), fix)
-    if facts.roles is not None and "admin" not in facts.roles:
+    roles = _person_roles(facts, kind)
+    if roles is not None and "admin" not in roles:
         return Check(
             name,
             False,
-            f"the token's account has {_role(facts.roles)} access to {repository}; managing its "
+            f"the token's account has {_role(roles)} access to {repository}; managing its "
             "collaborators takes admin",
             f"make the token's account an admin of {repository}",
         )
@@ -357,14 +372,14 @@ def _issues(repository: str, observed: Observed, kind: TokenKind) -> Check:
             f"Issues are turned off for {repository}",
             "turn them on: the repository's Settings → General → Features → Issues",
         )
-    wanted = ("repo",) if facts.private else ("repo", "public_repo")
+    wanted = _repository_scopes(facts)
     if facts.scopes is not None and not _has_scope(facts.scopes, *wanted):
         return Check(
             name,
             False,
             f"the token's scopes ({', '.join(facts.scopes) or 'none'}) lack `{wanted[-1]}`, which opening "
             "issues and creating labels needs",
-            "add the `repo` scope to the token",
+            f"add the `{wanted[-1]}` scope to the token",
         )
     answer = observed.issues
     if answer is not None and not answer.ok:
@@ -374,11 +389,12 @@ def _issues(repository: str, observed: Observed, kind: TokenKind) -> Check:
             else "give the job `permissions: issues: write`, or use the P2P_TOKEN secret"
         )
         return Check(name, False, _refusal(answer, f"list the issues of {repository}"), fix)
-    if facts.roles is not None and not facts.roles & {"push", "maintain", "admin"}:
+    roles = _person_roles(facts, kind)
+    if roles is not None and not roles & {"push", "maintain", "admin"}:
         return Check(
             name,
             False,
-            f"the token's account has {_role(facts.roles)} access to {repository}; opening topic issues "
+            f"the token's account has {_role(roles)} access to {repository}; opening topic issues "
             "and creating labels takes write",
             f"give the token's account write access to {repository}",
         )
@@ -455,8 +471,10 @@ def _projects(owner: str, project: int | None, observed: Observed, kind: TokenKi
     return Check(
         name,
         False,
-        f"GitHub answered {answer.status} reading board #{project} of {owner}: {said}",
-        "check `project:` in p2p.yaml, then run `p2p doctor` again",
+        said or f"GitHub answered {answer.status} reading board #{project} of {owner}",
+        "run `p2p doctor` again in a few minutes"
+        if answer.status == 0 or answer.status >= 500
+        else "check `project:` in p2p.yaml, then run `p2p doctor` again",
     )
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import collections
 import contextlib
+import os
 import queue
 import sys
 import threading
@@ -220,18 +223,27 @@ def _live(ws: Workspace, event: Event, meeting: Meeting, writer: BoardWriter, cl
     worker = threading.Thread(target=drain, daemon=True)
     worker.start()
     title = f"{event.title} ({event.id})"
+    interrupted = False
     with (
         _RawKeys() as read_key,
         Live(meeting_view(meeting, clock(), title=title), screen=True, auto_refresh=False) as live,
     ):
         while not meeting.stopped:
-            key = read_key(0.25)
-            if key is not None:
-                meeting, effects = step(meeting, key, clock())
-                for effect in effects:
-                    if isinstance(effect, Move):
-                        moves.put(effect)
-            live.update(meeting_view(meeting, clock(), title=title, failed=list(writer.failed)), refresh=True)
+            try:
+                key = read_key(0.25)
+                if key is not None:
+                    meeting, effects = step(meeting, key, clock())
+                    for effect in effects:
+                        if isinstance(effect, Move):
+                            moves.put(effect)
+                live.update(
+                    meeting_view(meeting, clock(), title=title, failed=list(writer.failed)), refresh=True
+                )
+            except KeyboardInterrupt:  # Ctrl-C: the meeting stops as with q, its agenda written
+                meeting, _ = step(meeting, "q", clock())
+                interrupted = True
+    if interrupted:
+        ws.err("interrupted: stopped as with q")
     moves.put(None)
     worker.join()
     return meeting
@@ -261,9 +273,17 @@ class _RawKeys:
         self._saved = termios.tcgetattr(self._fd)
         tty.setcbreak(self._fd)
 
+        # Bytes are read from the descriptor, not through sys.stdin: its buffer would keep the
+        # second of two keys that came together where select cannot see it.
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pending: collections.deque[str] = collections.deque()
+
         def read_posix(timeout: float) -> str | None:
-            ready, _, _ = select.select([sys.stdin], [], [], timeout)
-            return sys.stdin.read(1) if ready else None
+            if not pending:
+                ready, _, _ = select.select([self._fd], [], [], timeout)
+                if ready:
+                    pending.extend(decoder.decode(os.read(self._fd, 1024)))
+            return pending.popleft() if pending else None
 
         return read_posix
 

@@ -256,3 +256,25 @@ def test_ctrl_c_stops_the_meeting_as_q_does(
             f'  - {{issue: {n["vendors"]}, title: "Vendors", votes: 2, discussed: 2, ongoing: true}}\n'
             in text
         )
+
+
+def test_a_terminal_closed_mid_meeting_keeps_the_topics_already_done(
+    tmp_path: Path, terminal: Callable[[Roundtable], Terminal]
+) -> None:
+    with world("sandbox", tmp_path / "rt") as roundtable:
+        n = tallied(roundtable)
+        term = terminal(roundtable)
+        term.wait_for(f"#{n['vendors']} Vendors", "08:00 left")
+        term.press("s")
+        term.wait_for("running")
+        term.at(300)
+        term.press("d")
+        term.wait_for(f"#{n['on-call']} On-call")
+        term.press("n")
+        term.wait_for(f"#{n['hiring']} Hiring")
+        term.process.kill()  # no q, no Ctrl-C: the window is gone
+        term.process.wait(timeout=PATIENCE)
+        text = roundtable.event_file.read_text(encoding="utf-8")
+        assert f'  - {{issue: {n["vendors"]}, title: "Vendors", votes: 2, discussed: 5}}\n' in text
+        assert f'  - {{issue: {n["on-call"]}, title: "On-call", votes: 1, discussed: 0}}\n' in text
+        assert f'  - {{issue: {n["hiring"]}, title: "Hiring | <b>managers</b>", votes: 1}}\n' in text

@@ -48,7 +48,7 @@ def meeting(
     writer = BoardWriter(ws, sleep=sleep)
     source = sys.stdin if stdin is None else stdin
     if keys is None and source.isatty():
-        final = _live(ws, chosen, opened, writer, clock)
+        final = _live(ws, chosen, opened, writer, clock, Checkpoint(ws.event_path(chosen), opened))
     else:
         final = _scripted(ws, opened, writer, _keys(keys if keys is not None else source.read()), clock)
     _write_agenda(ws.event_path(chosen), final)
@@ -208,7 +208,27 @@ def _transient(error: GitHubError) -> bool:
 # --- the terminal: a full-screen view, one key at a time ----------------------------------------
 
 
-def _live(ws: Workspace, event: Event, meeting: Meeting, writer: BoardWriter, clock: Clock) -> Meeting:
+@dataclass
+class Checkpoint:
+    """The agenda written as the live meeting goes, each time a topic is done or skipped (or that
+    is undone), so a terminal closed mid-meeting loses no more than the topic under way."""
+
+    path: Path
+    meeting: Meeting
+
+    def __call__(self, meeting: Meeting) -> None:
+        if [t.reached for t in meeting.topics] == [t.reached for t in self.meeting.topics]:
+            return
+        self.meeting = meeting
+        # A checkpoint that cannot be written waits for the next, or for the last write, which
+        # reports why.
+        with contextlib.suppress(P2PError, OSError):
+            _write_agenda(self.path, meeting)
+
+
+def _live(
+    ws: Workspace, event: Event, meeting: Meeting, writer: BoardWriter, clock: Clock, checkpoint: Checkpoint
+) -> Meeting:
     from rich.live import Live
 
     from p2p.pages.meeting import meeting_view
@@ -236,6 +256,7 @@ def _live(ws: Workspace, event: Event, meeting: Meeting, writer: BoardWriter, cl
                     for effect in effects:
                         if isinstance(effect, Move):
                             moves.put(effect)
+                    checkpoint(meeting)
                 live.update(
                     meeting_view(meeting, clock(), title=title, failed=list(writer.failed)), refresh=True
                 )

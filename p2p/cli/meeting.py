@@ -234,11 +234,15 @@ def _live(
     from p2p.pages.meeting import meeting_view
 
     moves: queue.Queue[Move | None] = queue.Queue()
+    waiting = [0]  # moves queued or being written, for the screen
+    lock = threading.Lock()
 
     # Board writes take a request each: a thread makes them so the countdown never waits.
     def drain() -> None:
         while (move := moves.get()) is not None:
             writer.write(move)
+            with lock:
+                waiting[0] -= 1
 
     worker = threading.Thread(target=drain, daemon=True)
     worker.start()
@@ -255,11 +259,14 @@ def _live(
                     meeting, effects = step(meeting, key, clock())
                     for effect in effects:
                         if isinstance(effect, Move):
+                            with lock:
+                                waiting[0] += 1
                             moves.put(effect)
                     checkpoint(meeting)
-                live.update(
-                    meeting_view(meeting, clock(), title=title, failed=list(writer.failed)), refresh=True
+                view = meeting_view(
+                    meeting, clock(), title=title, failed=list(writer.failed), waiting=waiting[0]
                 )
+                live.update(view, refresh=True)
             except KeyboardInterrupt:  # Ctrl-C: the meeting stops as with q, its agenda written
                 meeting, _ = step(meeting, "q", clock())
                 interrupted = True

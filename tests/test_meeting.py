@@ -344,9 +344,9 @@ def test_minutes_discussed_to_the_nearest_at_least_one(seconds: float, discussed
 # --- the screen ---------------------------------------------------------------------------
 
 
-def screen(meeting: Meeting, now: float, *, failed: Sequence[str] = ()) -> str:
+def screen(meeting: Meeting, now: float, *, failed: Sequence[str] = (), waiting: int = 0) -> str:
     console = Console(record=True, width=80)
-    console.print(meeting_view(meeting, now, title="Roundtable, May", failed=failed))
+    console.print(meeting_view(meeting, now, title="Roundtable, May", failed=failed, waiting=waiting))
     return console.export_text()
 
 
@@ -455,3 +455,15 @@ def test_takeaways_show_a_meeting_without_takeaways_too() -> None:
 
 def test_the_screen_says_one_vote() -> None:
     assert re.search(r"#5 Hiring   1 vote +│", screen(opened(ONE_VOTE), 0))
+
+
+@pytest.mark.parametrize(
+    ("waiting", "shown"),
+    [(0, None), (1, "Board: 1 move waiting to be written"), (3, "Board: 3 moves waiting to be written")],
+)
+def test_the_screen_shows_the_board_moves_still_waiting(waiting: int, shown: str | None) -> None:
+    text = screen(opened(), 0, waiting=waiting)
+    if shown is None:
+        assert "waiting to be written" not in text
+    else:
+        assert shown in text

@@ -100,6 +100,8 @@ def test_a_meeting_moves_cards_writes_the_agenda_and_resumes(roundtable: Roundta
     changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
     assert changed and all(a.startswith("  - {issue:") for a, _ in changed)
     assert check(roundtable.root) == []
+    checked = roundtable.run("check")
+    assert checked.code == 0, checked.stderr
 
     code, lines, writes = run(roundtable, "", stdin="s\nn\nq\n")  # resumes at the second topic
     assert code == 0, lines
@@ -139,11 +141,17 @@ def test_the_tally_keeps_the_meetings_record_by_issue() -> None:
     before = (
         AgendaItem(issue=3, title="Old", votes=4, discussed=9, extended=1),
         AgendaItem(issue=5, title="Gone", votes=1, discussed=0),
+        AgendaItem(issue=6, title="Under way", votes=2, discussed=3, ongoing=True),
     )
-    fresh = (AgendaItem(issue=7, title="New", votes=5), AgendaItem(issue=3, title="Old!", votes=4))
+    fresh = (
+        AgendaItem(issue=7, title="New", votes=5),
+        AgendaItem(issue=3, title="Old!", votes=4),
+        AgendaItem(issue=6, title="Under way", votes=2),
+    )
     assert carried_over(fresh, before) == (
         AgendaItem(issue=7, title="New", votes=5),
         AgendaItem(issue=3, title="Old!", votes=4, discussed=9, extended=1),
+        AgendaItem(issue=6, title="Under way", votes=2, discussed=3, ongoing=True),
     )
 
 
@@ -246,3 +254,23 @@ def test_without_a_board_every_move_fails_and_the_agenda_is_written(roundtable: 
     assert f'issue: {n["vendors"]}, title: "Vendors", votes: 2, discussed: 1}}' in (
         roundtable.event_file.read_text(encoding="utf-8")
     )
+
+
+@pytest.mark.parametrize(
+    ("keys", "writes"),
+    [
+        ("", 0),  # nothing pressed: nothing moved
+        ("e e s s s s q", 1),  # extended twice, started and paused: one move, to Discussing
+        ("s u", 2),  # started, then undone: the card goes back
+        ("s d u", 3),  # done, then undone: back to Discussing
+        ("n", 1),  # skipped without a start: back to To Discuss, where an earlier run may not have left it
+        ("s d s d s d s d s d", 10),  # every topic discussed: two moves each
+        # one discussed; four done without a start (one move each); an ignored key; three undone
+        ("s d d d d d x u u u", 2 + 4 + 3),
+    ],
+)
+def test_one_board_write_a_move(roundtable: Roundtable, keys: str, writes: int) -> None:
+    tallied(roundtable)
+    code, lines, counted = run(roundtable, keys)
+    assert code == 0, lines
+    assert counted == writes

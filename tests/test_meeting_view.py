@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -220,3 +221,60 @@ def test_a_clock_file_that_is_not_a_number_is_an_error(tmp_path: Path) -> None:
             .startswith(f"error: P2P_MEETING_CLOCK: {clock}: not a number")
         )
         assert "Traceback" not in result.stderr
+
+
+def test_keys_that_come_together_are_each_taken(
+    tmp_path: Path, terminal: Callable[[Roundtable], Terminal]
+) -> None:
+    with world("sandbox", tmp_path / "rt") as roundtable:
+        n = tallied(roundtable)
+        term = terminal(roundtable)
+        term.wait_for(f"#{n['vendors']} Vendors", "08:00 left")
+        term.press("nn")  # two skips in one read, as a fast typist or a paste sends them
+        term.wait_for(f"#{n['hiring']} Hiring | <b>managers</b>", "not started")
+        term.press("q")
+        assert term.finish() == 0
+
+
+def test_ctrl_c_stops_the_meeting_as_q_does(
+    tmp_path: Path, terminal: Callable[[Roundtable], Terminal]
+) -> None:
+    with world("sandbox", tmp_path / "rt") as roundtable:
+        n = tallied(roundtable)
+        term = terminal(roundtable)
+        term.wait_for(f"#{n['vendors']} Vendors", "08:00 left")
+        term.press("s")
+        term.wait_for("running")
+        term.at(120)
+        term.wait_for("06:00 left")
+        term.process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+        assert term.finish() == 0
+        assert b"interrupted: stopped as with q" in term.output
+        assert b"agenda written: 0 of 5 topics reached" in term.output
+        text = roundtable.event_file.read_text(encoding="utf-8")
+        assert (
+            f'  - {{issue: {n["vendors"]}, title: "Vendors", votes: 2, discussed: 2, ongoing: true}}\n'
+            in text
+        )
+
+
+def test_a_terminal_closed_mid_meeting_keeps_the_topics_already_done(
+    tmp_path: Path, terminal: Callable[[Roundtable], Terminal]
+) -> None:
+    with world("sandbox", tmp_path / "rt") as roundtable:
+        n = tallied(roundtable)
+        term = terminal(roundtable)
+        term.wait_for(f"#{n['vendors']} Vendors", "08:00 left")
+        term.press("s")
+        term.wait_for("running")
+        term.at(300)
+        term.press("d")
+        term.wait_for(f"#{n['on-call']} On-call")
+        term.press("n")
+        term.wait_for(f"#{n['hiring']} Hiring")
+        term.process.kill()  # no q, no Ctrl-C: the window is gone
+        term.process.wait(timeout=PATIENCE)
+        text = roundtable.event_file.read_text(encoding="utf-8")
+        assert f'  - {{issue: {n["vendors"]}, title: "Vendors", votes: 2, discussed: 5}}\n' in text
+        assert f'  - {{issue: {n["on-call"]}, title: "On-call", votes: 1, discussed: 0}}\n' in text
+        assert f'  - {{issue: {n["hiring"]}, title: "Hiring | <b>managers</b>", votes: 1}}\n' in text

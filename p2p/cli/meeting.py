@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
+import collections
 import contextlib
+import os
 import queue
 import sys
 import threading
@@ -45,7 +48,7 @@ def meeting(
     writer = BoardWriter(ws, sleep=sleep)
     source = sys.stdin if stdin is None else stdin
     if keys is None and source.isatty():
-        final = _live(ws, chosen, opened, writer, clock)
+        final = _live(ws, chosen, opened, writer, clock, Checkpoint(ws.event_path(chosen), opened))
     else:
         final = _scripted(ws, opened, writer, _keys(keys if keys is not None else source.read()), clock)
     _write_agenda(ws.event_path(chosen), final)
@@ -205,33 +208,70 @@ def _transient(error: GitHubError) -> bool:
 # --- the terminal: a full-screen view, one key at a time ----------------------------------------
 
 
-def _live(ws: Workspace, event: Event, meeting: Meeting, writer: BoardWriter, clock: Clock) -> Meeting:
+@dataclass
+class Checkpoint:
+    """The agenda written as the live meeting goes, each time a topic is done or skipped (or that
+    is undone), so a terminal closed mid-meeting loses no more than the topic under way."""
+
+    path: Path
+    meeting: Meeting
+
+    def __call__(self, meeting: Meeting) -> None:
+        if [t.reached for t in meeting.topics] == [t.reached for t in self.meeting.topics]:
+            return
+        self.meeting = meeting
+        # A checkpoint that cannot be written waits for the next, or for the last write, which
+        # reports why.
+        with contextlib.suppress(P2PError, OSError):
+            _write_agenda(self.path, meeting)
+
+
+def _live(
+    ws: Workspace, event: Event, meeting: Meeting, writer: BoardWriter, clock: Clock, checkpoint: Checkpoint
+) -> Meeting:
     from rich.live import Live
 
     from p2p.pages.meeting import meeting_view
 
     moves: queue.Queue[Move | None] = queue.Queue()
+    waiting = [0]  # moves queued or being written, for the screen
+    lock = threading.Lock()
 
     # Board writes take a request each: a thread makes them so the countdown never waits.
     def drain() -> None:
         while (move := moves.get()) is not None:
             writer.write(move)
+            with lock:
+                waiting[0] -= 1
 
     worker = threading.Thread(target=drain, daemon=True)
     worker.start()
     title = f"{event.title} ({event.id})"
+    interrupted = False
     with (
         _RawKeys() as read_key,
         Live(meeting_view(meeting, clock(), title=title), screen=True, auto_refresh=False) as live,
     ):
         while not meeting.stopped:
-            key = read_key(0.25)
-            if key is not None:
-                meeting, effects = step(meeting, key, clock())
-                for effect in effects:
-                    if isinstance(effect, Move):
-                        moves.put(effect)
-            live.update(meeting_view(meeting, clock(), title=title, failed=list(writer.failed)), refresh=True)
+            try:
+                key = read_key(0.25)
+                if key is not None:
+                    meeting, effects = step(meeting, key, clock())
+                    for effect in effects:
+                        if isinstance(effect, Move):
+                            with lock:
+                                waiting[0] += 1
+                            moves.put(effect)
+                    checkpoint(meeting)
+                view = meeting_view(
+                    meeting, clock(), title=title, failed=list(writer.failed), waiting=waiting[0]
+                )
+                live.update(view, refresh=True)
+            except KeyboardInterrupt:  # Ctrl-C: the meeting stops as with q, its agenda written
+                meeting, _ = step(meeting, "q", clock())
+                interrupted = True
+    if interrupted:
+        ws.err("interrupted: stopped as with q")
     moves.put(None)
     worker.join()
     return meeting
@@ -261,9 +301,17 @@ class _RawKeys:
         self._saved = termios.tcgetattr(self._fd)
         tty.setcbreak(self._fd)
 
+        # Bytes are read from the descriptor, not through sys.stdin: its buffer would keep the
+        # second of two keys that came together where select cannot see it.
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pending: collections.deque[str] = collections.deque()
+
         def read_posix(timeout: float) -> str | None:
-            ready, _, _ = select.select([sys.stdin], [], [], timeout)
-            return sys.stdin.read(1) if ready else None
+            if not pending:
+                ready, _, _ = select.select([self._fd], [], [], timeout)
+                if ready:
+                    pending.extend(decoder.decode(os.read(self._fd, 1024)))
+            return pending.popleft() if pending else None
 
         return read_posix
 

@@ -24,11 +24,15 @@ def countdown(meeting: Meeting, now: float) -> str:
 
 
 def meeting_view(
-    meeting: Meeting, now: float, *, title: str = "", failed: Sequence[str] = ()
+    meeting: Meeting, now: float, *, title: str = "", failed: Sequence[str] = (), waiting: int = 0
 ) -> RenderableType:
-    """The current topic with its countdown, the agenda in vote order, and the board writes
-    that failed (each a line the caller wrote), above the keys."""
+    """The current topic with its countdown, the agenda in vote order, the board moves still
+    waiting to be written and the board writes that failed (each a line the caller wrote), above
+    the keys."""
     parts: list[RenderableType] = [_current(meeting, now, title=title), _agenda(meeting, now)]
+    if waiting:
+        plural = "move" if waiting == 1 else "moves"
+        parts.append(Text(f"Board: {waiting} {plural} waiting to be written", style="yellow"))
     if failed:
         lines = Text("\n".join(printable(line, width=None) for line in failed), style="red")
         parts.append(Panel(lines, title="Board writes that failed", border_style="red"))

@@ -31,6 +31,7 @@ import jinja2
 from p2p.errors import InputError
 from p2p.models import Event, Presenter, Roundtable
 from p2p.pages.markdown import block, fence_after, inline, link_target, one_line
+from p2p.rules.seat_requests import ReplyState
 from p2p.rules.seats import seats
 
 README_FILE = "README.md"
@@ -477,3 +478,16 @@ def _description(event: Event, name: str, home: str | None) -> str:
     if home:
         parts.append(home)
     return "\n\n".join(parts)
+
+
+# --- the reply on a seat request ---------------------------------------------------------------
+
+SEAT_REPLY_TEMPLATE = "seat-reply.md.j2"
+
+
+def seat_reply(
+    reply: ReplyState, *, roundtable: Roundtable, repository: str | None, env: jinja2.Environment
+) -> str:
+    """The text of the toolkit's reply on a seat request (`reply`: a
+    `p2p.rules.seat_requests.ReplyState`), from `templates/seat-reply.md.j2`."""
+    return _render(env, SEAT_REPLY_TEMPLATE, {**_context(roundtable, repository), "reply": reply})

@@ -255,6 +255,7 @@ def test_zizmor_reports_nothing() -> None:
         ("vendor.github-workflows", ".github/workflows/*.yml"),
         ("vendor.github-actions", ".github/actions/*/action.yml"),
         ("vendor.github-issue-forms", ".github/ISSUE_TEMPLATE/topic.yml"),
+        ("vendor.github-issue-forms", ".github/ISSUE_TEMPLATE/seat.yml"),
         ("vendor.github-issue-config", ".github/ISSUE_TEMPLATE/config.yml"),
     ],
 )

@@ -354,3 +354,24 @@ def test_sync_collects_seat_requests_first(open_mode: Roundtable) -> None:
     assert [r.github for r in rt.event.participants] == ["alice"]
     assert _seat_word(rt.reply(number)) == "seat 1"
     assert "invite" in run.stdout  # participants sync, in the same run, invites the new seat
+
+
+def test_the_participants_workflow_collects_on_seat_request_events_only() -> None:
+    from ruamel.yaml import YAML
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / ".github" / "workflows" / "participants.yml").read_text(encoding="utf-8")
+    workflow = YAML(typ="safe").load(text)
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 may read the key `on` as true
+    assert set(triggers["issues"]["types"]) == {"opened", "closed", "reopened", "labeled"}
+    assert set(triggers["issue_comment"]["types"]) == {"created", "edited"}
+    collect = workflow["jobs"]["collect"]
+    assert "contains(github.event.issue.labels.*.name, 'seat-request')" in collect["if"]
+    # The sync job does not run for issue events: the collect job syncs after collecting.
+    assert "github.event_name != 'issues'" in workflow["jobs"]["sync"]["if"]
+    assert "github.event_name != 'issue_comment'" in workflow["jobs"]["sync"]["if"]
+    scripts = [step.get("run", "") for step in collect["steps"]]
+    assert any("p2p participants collect" in script for script in scripts)
+    assert not any("${{" in script for script in scripts)  # untrusted text never in a script
+    (commit,) = [step for step in collect["steps"] if "commit-generated" in str(step.get("uses"))]
+    assert commit["with"]["paths"] == "events README.md"

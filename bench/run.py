@@ -135,14 +135,14 @@ def world(size: Size) -> Iterator[tuple[Path, FakeGitHub]]:
     now = datetime.now(UTC).replace(microsecond=0)
     with tempfile.TemporaryDirectory(prefix="p2p-bench-") as folder:
         root = Path(folder)
-        write_roundtable(root, size, now.date())
+        upcoming = write_roundtable(root, size, now.date())
         fake = FakeGitHub(REPOSITORY, now=now)
         stopwatch = _FAKE_TIME[id(fake)] = _Stopwatch()
         # The fake registers this method as its responder when it starts: time every answer.
         setattr(fake, "_respond", stopwatch.wrap(fake._respond))  # noqa: B010
         try:
             with fake:
-                seed_github(fake, size)
+                seed_github(fake, size, upcoming=upcoming)
                 fake.reset_counts()
                 yield root, fake
         finally:

@@ -16,12 +16,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from p2p.rules.seat_requests import SEAT_REQUEST_LABEL, form_body
+
 if TYPE_CHECKING:
     from tests.fake import FakeGitHub
 
 REPOSITORY = "acme/roundtable"
 ORGANIZER = "orga"
 SEEDED = 3  # topics the organizers seed in the next event's file; the rest are proposals
+SEAT_REQUESTS = 3  # open seat requests, by registered people
 VOTES = 3  # votes_per_participant, and the 👍 each participant gives
 TAKEAWAYS = 3  # per past event
 AGENDA = 5  # per past event
@@ -135,8 +138,9 @@ def write_roundtable(root: Path, size: Size, today: date) -> str:
     return upcoming.isoformat()
 
 
-def seed_github(fake: FakeGitHub, size: Size) -> None:
-    """The participants' proposals with their votes, the organizer, and an empty board."""
+def seed_github(fake: FakeGitHub, size: Size, *, upcoming: str | None = None) -> None:
+    """The participants' proposals with their votes, the organizer, an empty board, and (given
+    the next event's id) a few open seat requests."""
     people = logins(size.participants)
     fake.add_collaborator(ORGANIZER, "admin")
     numbers = [
@@ -154,6 +158,16 @@ def seed_github(fake: FakeGitHub, size: Size) -> None:
             picks = {numbers[(index * 7 + k * 13) % len(numbers)] for k in range(VOTES)}
             for k, number in enumerate(sorted(picks)):
                 fake.add_reaction(number, login, created_at=fake.now - timedelta(days=5, minutes=-k))
+    # Open seat requests (SPEC 4.6) by people already registered: `participants collect` answers
+    # them once, and the steady state reads them in one request.
+    for login in people[:SEAT_REQUESTS] if upcoming else []:
+        fake.add_issue(
+            "Seat request",
+            body=form_body(upcoming or "", f"Lean coffee {upcoming}", login.title()),
+            labels=[SEAT_REQUEST_LABEL],
+            author=login,
+            created_at=fake.now - timedelta(days=3),
+        )
     fake.add_project(1, title="Lean coffee")
 
 

@@ -79,6 +79,7 @@ class Settings(Model):
     permission: Permission = "triage"
     after_event: AfterEvent = "keep"
     organizers: tuple[Login, ...] = ()
+    seat_requests: Literal["approval", "open", "off"] = "approval"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -116,6 +117,8 @@ class Registration(Model):
     name: str | None = None
     registered: AwareDatetime
     cancelled: bool = False
+    request: Annotated[int | None, Field(ge=1)] = None  # the seat-request issue it came from (4.6)
+    recording: bool | None = None  # False: they did not agree to the meeting being recorded
 
 
 class AgendaItem(Model):
@@ -353,3 +356,49 @@ class Snapshot(Model):
 
     topics: TopicState | None = None
     board: Board | None = None
+
+
+# --- observed state: seat requests (SPEC 4.6) --------------------------------------------
+
+IssueEventKind = Literal["labeled", "unlabeled", "closed", "reopened"]
+
+
+class IssueEvent(Model):
+    """One event of an issue's timeline: who labelled, unlabelled, closed or reopened it, and when.
+    `actor` is None for a deleted account."""
+
+    event: IssueEventKind
+    actor: str | None
+    actor_is_bot: bool = False
+    label: str | None = None  # labeled, unlabeled
+    state_reason: StateReason | None = None  # closed
+    created_at: datetime
+
+
+class RequestComment(Model):
+    """A comment on a seat request. `mine`: written by the token's own user (GraphQL's
+    viewerDidAuthor), which is how the toolkit finds its reply."""
+
+    id: int
+    author: str | None
+    author_is_bot: bool = False
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    mine: bool = False
+
+
+class SeatRequest(Model):
+    """An issue labelled `seat-request`: who asked (as GitHub reports it), what the form says,
+    and what happened to it since."""
+
+    number: int
+    author: str | None  # None: a deleted account
+    author_is_bot: bool = False
+    created_at: datetime
+    state: IssueState = "open"
+    state_reason: StateReason | None = None
+    body: str = ""
+    labels: tuple[str, ...] = ()
+    events: tuple[IssueEvent, ...] = ()  # oldest first
+    comments: tuple[RequestComment, ...] = ()  # oldest first

@@ -23,6 +23,7 @@ from p2p.models import (
     FieldType,
     Invitation,
     Issue,
+    SeatRequest,
     TopicState,
 )
 
@@ -244,4 +245,20 @@ class Port(Protocol):
 
         GitHub replaces the options on `updateProjectV2Field` and gives every option a new id,
         so items lose their values: the caller sets them again."""
+        ...
+
+    # --- seat requests (SPEC 4.6) ---------------------------------------------------------
+
+    def read_seat_requests(self) -> tuple[SeatRequest, ...]:
+        """One GraphQL request (one more per further 100): every issue labelled `seat-request`,
+        open or closed, with its author, body, labels, timeline (labelled, unlabelled, closed,
+        reopened, each with its actor) and comments, oldest first."""
+        ...
+
+    def post_comment(self, number: int, body: str) -> Comment:
+        """Comment on an issue as the token's user."""
+        ...
+
+    def update_comment(self, comment_id: int, body: str) -> None:
+        """Change the text of one of the token's user's comments."""
         ...

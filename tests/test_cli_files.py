@@ -289,6 +289,7 @@ def test_the_global_options_go_before_the_command_or_after_it(repo: Path, tmp_pa
 
 GITHUB_COMMANDS = {
     "participants status",
+    "participants collect",
     "participants sync",
     "topics sync",
     "votes tally",

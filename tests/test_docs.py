@@ -54,6 +54,7 @@ def test_the_cli_has_every_command_of_the_spec() -> None:
         "meeting",
         "participants add",
         "participants cancel",
+        "participants collect",
         "participants status",
         "participants sync",
         "render",

@@ -23,7 +23,14 @@ EVENT = '# yaml-language-server: $schema=schema.json\ndate: 2099-05-15\ntitle: H
 README = "# Roundtable\n\n<!-- p2p:begin next-event -->\n<!-- p2p:end next-event -->\n\n" + (
     "## Before\n\n<!-- p2p:begin previous-events -->\n<!-- p2p:end previous-events -->\n\nHand-written.\n"
 )
-GENERATED = ["README.md", "TAKEAWAYS.md", "events.ics", "events/schema.json", "p2p.schema.json"]
+GENERATED = [
+    "README.md",
+    "TAKEAWAYS.md",
+    "events.ics",
+    ".github/ISSUE_TEMPLATE/seat.yml",
+    "events/schema.json",
+    "p2p.schema.json",
+]
 
 
 def run(root: Path, *args: str) -> Result:
@@ -89,7 +96,7 @@ def test_check_names_each_stale_file_and_writes_nothing(folder: Path) -> None:
     assert result.exit_code == 1
     assert result.output == (
         "README.md is out of date\nTAKEAWAYS.md is out of date\nevents.ics is out of date\n"
-        "run `p2p render` and commit the result\n"
+        ".github/ISSUE_TEMPLATE/seat.yml is out of date\nrun `p2p render` and commit the result\n"
     )
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
 
@@ -212,3 +219,33 @@ def test_the_sync_step_says_what_it_would_write(folder: Path) -> None:
     lines.clear()
     assert command.render_step(ws, dry_run=True) == 0
     assert lines == ["up to date"]
+
+
+def test_the_seat_form_offers_each_upcoming_event_and_check_covers_it(folder: Path) -> None:
+    assert run(folder, "render").exit_code == 0
+    form = (folder / ".github" / "ISSUE_TEMPLATE" / "seat.yml").read_text(encoding="utf-8")
+    assert '- "2099-05-15 — Hiring"' in form
+    assert "labels: [seat-request]" in form
+    (folder / "events" / "2099-06-20.yaml").write_text(
+        EVENT.replace("05-15", "06-20").replace("Hiring", """'Say "hi": #1'""")
+    )
+    check = run(folder, "render", "--check")
+    assert check.exit_code == 1
+    assert ".github/ISSUE_TEMPLATE/seat.yml is out of date" in check.output
+    assert run(folder, "render").exit_code == 0
+    form = (folder / ".github" / "ISSUE_TEMPLATE" / "seat.yml").read_text(encoding="utf-8")
+    assert '- "2099-06-20 — Say \\"hi\\": #1"' in form
+    if shutil.which("check-jsonschema"):
+        import subprocess
+
+        done = subprocess.run(
+            [
+                "check-jsonschema",
+                "--builtin-schema",
+                "vendor.github-issue-forms",
+                str(folder / ".github/ISSUE_TEMPLATE/seat.yml"),
+            ],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout

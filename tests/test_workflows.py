@@ -151,6 +151,7 @@ def test_jobs_that_commit_or_change_github_share_one_queue_and_are_never_cancell
             # GitHub otherwise cancels a pending run when another one queues behind it.
             assert concurrency.get("queue") == "max", f"{path.name}:{name}: a pending run may be dropped"
     assert sorted(found) == [
+        "participants.yml:collect",
         "participants.yml:sync",
         "render.yml:render",
         "topics.yml:topics",
@@ -255,6 +256,7 @@ def test_zizmor_reports_nothing() -> None:
         ("vendor.github-workflows", ".github/workflows/*.yml"),
         ("vendor.github-actions", ".github/actions/*/action.yml"),
         ("vendor.github-issue-forms", ".github/ISSUE_TEMPLATE/topic.yml"),
+        ("vendor.github-issue-forms", ".github/ISSUE_TEMPLATE/seat.yml"),
         ("vendor.github-issue-config", ".github/ISSUE_TEMPLATE/config.yml"),
     ],
 )

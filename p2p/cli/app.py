@@ -390,6 +390,17 @@ def participants_sync(
     return run(ws, dry_run=dry_run, force=force)
 
 
+@participants_app.command("collect", cls=PlainUsage)
+@command(github=True)
+def participants_collect(
+    ws: Workspace, event: EventArgument = None, event_option: EventOption = None, dry_run: DryRun = False
+) -> int:
+    """Turn seat requests on GitHub into registrations; answer each one."""
+    from p2p.cli.collect import collect as run
+
+    return run(ws, event=_one(event, event_option), dry_run=dry_run)
+
+
 @topics_app.command("sync", cls=PlainUsage)
 @command(github=True)
 def topics_sync(
@@ -462,7 +473,7 @@ def sync(
         bool, typer.Option("--force", help="Let participants sync pass the mass-removal guard.")
     ] = False,
 ) -> int:
-    """The main job: participants sync, topics sync, votes tally, render."""
+    """The main job: participants collect, participants sync, topics sync, votes tally, render."""
     from p2p.cli.sync import sync as run
 
     return run(ws, dry_run=dry_run, force=force)

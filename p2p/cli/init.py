@@ -53,7 +53,7 @@ WHAT = {
     ".gitignore": "leaves out .p2p/, the offline sandbox",
     "templates/README.md": "how to override the generated text",
     ".github/ISSUE_TEMPLATE/topic.yml": "the issue form participants propose topics with",
-    ".github/ISSUE_TEMPLATE/config.yml": "the topic form is the only way to open an issue",
+    ".github/ISSUE_TEMPLATE/config.yml": "the topic and seat-request forms are the only ways in",
     ".github/workflows/ci.yml": "validates the files and the workflows on every push",
     ".github/workflows/participants.yml": "invites participants with a seat, withdraws access",
     ".github/workflows/topics.yml": "topics, votes, takeaways, hourly and on topic issues",

@@ -101,6 +101,8 @@ def _as_json(
                 "seat": seat.kind,
                 "position": seat.position,
                 "access": _access(seat, access),
+                # Only when they did not agree to the meeting being recorded (4.6).
+                **({"recording": False} if seat.registration.recording is False else {}),
             }
             for seat in lineup
         ],
@@ -145,7 +147,11 @@ def _as_text(roundtable: Roundtable, event: Event, lineup: list[Seat], access: A
         if access is not None:
             row.append(_describe_access(seat, roundtable, access))
         rows.append(row)
-    return f"{heading}\n{table(headers, rows)}"
+    text = f"{heading}\n{table(headers, rows)}"
+    unrecorded = [s.login for s in lineup if s.registration.recording is False and s.kind != "cancelled"]
+    if unrecorded:
+        text += f"\nnot agreed to be recorded: {', '.join(unrecorded)}"
+    return text
 
 
 # --- add and cancel --------------------------------------------------------------------------

@@ -46,6 +46,7 @@ def generated_files(ws: Workspace) -> dict[str, str]:
         pages.README_FILE: pages.readme(page, roundtable, ws.now, repository=repository, env=env),
         pages.TAKEAWAYS_FILE: pages.takeaways_page(roundtable, repository=repository, env=env),
         pages.CALENDAR_FILE: pages.calendar(roundtable, repository=repository),
+        pages.SEAT_FORM_FILE: pages.seat_form(roundtable, ws.now, env=env),
         **schema_files(),
     }
 

@@ -1,4 +1,4 @@
-"""`p2p sync`, the main job: participants sync, topics sync, votes tally, render.
+"""`p2p sync`, the main job: participants collect, participants sync, topics sync, votes tally, render.
 
 GitHub is observed once: each read is made by the first step that needs it and handed on,
 so no step re-reads what an earlier one fetched, unless a step in between changed it. A failing
@@ -17,7 +17,7 @@ from p2p.rules.plan import counted
 
 
 def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
-    from p2p.cli import participants, render, topics, votes
+    from p2p.cli import collect, participants, render, topics, votes
 
     roundtable = ws.roundtable()
     port = ws.port()
@@ -40,12 +40,20 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         if code:
             failed.append(name)
 
+    def collect_seat_requests() -> int:
+        if roundtable.settings.seat_requests == "off":
+            ws.out("seat requests are off (`seat_requests: off` in p2p.yaml)")
+            return 0
+        return collect.collect_with(ws, port.read_seat_requests(), event_id=None, dry_run=dry_run)
+
+    step("participants collect", collect_seat_requests)
+
     step(
         "participants sync",
         lambda: participants.sync_with(ws, port.read_access(), dry_run=dry_run, force=force),
     )
 
-    event = upcoming
+    event = ws.roundtable().next_event(ws.now)  # as the files now say: collect may have registered people
     agenda_before = _read(ws.event_path(event)) if event is not None else b""
     if event is None:
         ws.out("== topics sync, votes tally: skipped, no upcoming event")

@@ -43,6 +43,7 @@ SETTINGS_FIELDS = {
     "permission": "Collaborator role of participants: pull, triage or push.",
     "after_event": "keep or revoke participants' access after their event.",
     "organizers": "GitHub logins: always collaborators, never removed by the toolkit.",
+    "seat_requests": "approval, open or off: seat requests on GitHub (an organizer approves them, or not).",
 }
 
 

@@ -24,6 +24,7 @@ from p2p.models import (
     FieldType,
     Invitation,
     Issue,
+    SeatRequest,
     TopicState,
     event_id_of,
     login_key,
@@ -463,6 +464,79 @@ class GitHubRepository:
             mutation=True,
         )
         return self._field((data.get("updateProjectV2Field") or {}).get("projectV2Field") or {})
+
+    # --- the port: seat requests (SPEC 4.6) ---------------------------------------------
+
+    def read_seat_requests(self) -> tuple[SeatRequest, ...]:
+        variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "after": None}
+        action = "read the seat requests"
+        nodes: list[Mapping[str, Any]] = []
+        while True:
+            data = self._client.graphql("seat_requests", variables, action=action, need="issues")
+            page = (data.get("repository") or {}).get("issues") or {}
+            nodes += [n for n in page.get("nodes") or [] if n]
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                break
+            variables["after"] = info.get("endCursor")
+        return tuple(sorted((self._seat_request(n) for n in nodes), key=lambda r: r.number))
+
+    def _seat_request(self, node: Mapping[str, Any]) -> SeatRequest:
+        number = int(node["number"])
+        parts = {"timelineItems": "events", "comments": "comments"}
+        found: dict[str, list[Mapping[str, Any]]] = {}
+        after: dict[str, str | None] = {}
+        for key, part in parts.items():
+            page = node.get(key) or {}
+            found[part] = [n for n in page.get("nodes") or [] if n]
+            info = page.get("pageInfo") or {}
+            after[part] = info.get("endCursor") if info.get("hasNextPage") else None
+        while any(after.values()):
+            data = self._client.graphql(
+                "seat_request_details",
+                {
+                    "owner": self.owner,
+                    "name": self.name,
+                    "number": number,
+                    "withEvents": after["events"] is not None,
+                    "eventsAfter": after["events"],
+                    "withComments": after["comments"] is not None,
+                    "commentsAfter": after["comments"],
+                },
+                action=f"read seat request #{number}",
+                need="issues",
+            )
+            issue = (data.get("repository") or {}).get("issue") or {}
+            for key, part in parts.items():
+                if after[part] is None:
+                    continue
+                page = issue.get(key) or {}
+                found[part] += [n for n in page.get("nodes") or [] if n]
+                info = page.get("pageInfo") or {}
+                after[part] = info.get("endCursor") if info.get("hasNextPage") else None
+        return mapping.seat_request(node, events=found["events"], comments=found["comments"])
+
+    def post_comment(self, number: int, body: str) -> Comment:
+        # "Create an issue comment" (REST API endpoints for issue comments, GitHub Docs): 201 with
+        # the comment; its `id` is the 64-bit database id.
+        _, data = self._client.send(
+            "POST",
+            f"{self._base}/issues/{number}/comments",
+            action=f"comment on issue #{number}",
+            need="issues",
+            body={"body": body},
+        )
+        return mapping.rest_comment(number, data)
+
+    def update_comment(self, comment_id: int, body: str) -> None:
+        # "Update an issue comment": PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}.
+        self._client.send(
+            "PATCH",
+            f"{self._base}/issues/comments/{comment_id}",
+            action=f"update comment {comment_id}",
+            need="issues",
+            body={"body": body},
+        )
 
 
 def _missing(wanted: Sequence[str], held: Sequence[str]) -> list[str]:

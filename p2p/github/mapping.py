@@ -16,7 +16,10 @@ from p2p.models import (
     FieldType,
     Invitation,
     Issue,
+    IssueEvent,
     Reaction,
+    RequestComment,
+    SeatRequest,
 )
 from p2p.port import invitation_expired, sent_value
 
@@ -207,3 +210,77 @@ def value_input(board: Board, field: BoardField, value: str | float) -> dict[str
     """The ProjectV2FieldValue of one value, checked before anything is sent."""
     sent = sent_value(board, field, value)  # refuses a field of another type first
     return {_VALUE_KEYS[field.type]: sent}
+
+
+# The timeline items a seat request reads, by GraphQL type (IssueTimelineItems in GitHub's schema).
+_TIMELINE_EVENTS = {
+    "LabeledEvent": "labeled",
+    "UnlabeledEvent": "unlabeled",
+    "ClosedEvent": "closed",
+    "ReopenedEvent": "reopened",
+}
+
+
+def issue_event(node: Mapping[str, Any]) -> IssueEvent | None:
+    """A timeline item of a seat request; None for a kind the toolkit does not read."""
+    kind = _TIMELINE_EVENTS.get(str(node.get("__typename")))
+    if kind is None:
+        return None
+    reason = node.get("stateReason")
+    actor = node.get("actor")
+    return IssueEvent.model_validate(
+        {
+            "event": kind,
+            "actor": login(actor),
+            "actor_is_bot": is_bot(actor),
+            "label": (node.get("label") or {}).get("name"),
+            "state_reason": str(reason).lower() if reason and kind == "closed" else None,
+            "created_at": moment(str(node["createdAt"])),
+        }
+    )
+
+
+def request_comment(node: Mapping[str, Any]) -> RequestComment:
+    """A comment on a seat request; its id is `fullDatabaseId` (see `comment`)."""
+    author = node.get("author")
+    return RequestComment(
+        id=int(node["fullDatabaseId"]),
+        author=login(author),
+        author_is_bot=is_bot(author),
+        body=str(node.get("body") or ""),
+        created_at=moment(str(node["createdAt"])),
+        updated_at=moment(str(node.get("updatedAt") or node["createdAt"])),
+        mine=bool(node.get("viewerDidAuthor")),
+    )
+
+
+def seat_request(
+    node: Mapping[str, Any], *, events: Sequence[Mapping[str, Any]], comments: Sequence[Mapping[str, Any]]
+) -> SeatRequest:
+    """A seat request of a GraphQL answer, with every page of its timeline events and comments."""
+    reason = node.get("stateReason")
+    author = node.get("author")
+    found = [issue_event(n) for n in events if n]
+    return SeatRequest(
+        number=int(node["number"]),
+        author=login(author),
+        author_is_bot=is_bot(author),
+        created_at=moment(str(node["createdAt"])),
+        state="closed" if node.get("state") == "CLOSED" else "open",
+        state_reason=str(reason).lower() if reason else None,
+        body=str(node.get("body") or ""),
+        labels=tuple(label_names(node.get("labels"))),
+        events=tuple(e for e in found if e is not None),
+        comments=tuple(request_comment(c) for c in comments if c),
+    )
+
+
+def rest_comment(number: int, data: Mapping[str, Any]) -> Comment:
+    """A comment of a REST answer (REST names a GitHub App's bot "name[bot]", of type Bot)."""
+    return Comment(
+        id=int(data["id"]),
+        issue=number,
+        author=login(data.get("user")),
+        body=str(data.get("body") or ""),
+        is_bot=is_bot(data.get("user")),
+    )

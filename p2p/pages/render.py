@@ -17,6 +17,7 @@ Markdown) of `p2p.pages.markdown`. The context a template sees:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from p2p.errors import InputError
 from p2p.models import Event, Presenter, Roundtable
 from p2p.pages.markdown import block, fence_after, inline, link_target, one_line
 from p2p.rules.meeting import met, outcome
+from p2p.rules.seat_requests import ReplyState
 from p2p.rules.seats import seats
 
 README_FILE = "README.md"
@@ -213,6 +215,11 @@ class Links:
         """The topic issue form (GitHub: creating an issue from a URL query, `template=`)."""
         return f"{self.home}/issues/new?template=topic.yml" if self.home else None
 
+    @property
+    def seat(self) -> str | None:
+        """The seat-request issue form (SPEC 4.6)."""
+        return f"{self.home}/issues/new?template=seat.yml" if self.home else None
+
     @staticmethod
     def profile(login: str) -> str:
         """A person's GitHub page; the login percent-encoded, so no text can end the link."""
@@ -350,6 +357,7 @@ def environment(root: Path | None = None) -> jinja2.Environment:
     )
     env.filters["md"] = inline
     env.filters["md_block"] = block
+    env.filters["yaml"] = _yaml_string
     return env
 
 
@@ -498,3 +506,51 @@ def _description(event: Event, name: str, home: str | None) -> str:
     if home:
         parts.append(home)
     return "\n\n".join(parts)
+
+
+# --- the reply on a seat request ---------------------------------------------------------------
+
+SEAT_REPLY_TEMPLATE = "seat-reply.md.j2"
+
+
+def seat_reply(
+    reply: ReplyState, *, roundtable: Roundtable, repository: str | None, env: jinja2.Environment
+) -> str:
+    """The text of the toolkit's reply on a seat request (`reply`: a
+    `p2p.rules.seat_requests.ReplyState`), from `templates/seat-reply.md.j2`."""
+    return _render(env, SEAT_REPLY_TEMPLATE, {**_context(roundtable, repository), "reply": reply})
+
+
+# --- the seat-request form ---------------------------------------------------------------------
+
+SEAT_FORM_FILE = ".github/ISSUE_TEMPLATE/seat.yml"
+SEAT_FORM_TEMPLATE = "seat.yml.j2"
+_INTRO = {
+    "approval": (
+        "Seats go first come, first served, once an organizer approves the request. The toolkit "
+        "answers here with your seat or your place on the waitlist, and keeps that answer up to date. "
+        "Cannot come after all? Close this issue or comment `/cancel`."
+    ),
+    "open": (
+        "Seats go first come, first served. The toolkit answers here with your seat or your place on "
+        "the waitlist, and keeps that answer up to date. Cannot come after all? Close this issue or "
+        "comment `/cancel`."
+    ),
+    "off": "Seat requests on GitHub are not open for this roundtable: please ask an organizer.",
+}
+
+
+def _yaml_string(value: object) -> str:
+    """A YAML double-quoted scalar: JSON's string syntax is YAML's, and no text can end it."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def seat_form(roundtable: Roundtable, now: datetime, *, env: jinja2.Environment) -> str:
+    """The "Request a seat" issue form, with one dropdown option per upcoming event."""
+    upcoming = [e for e in roundtable.events if not roundtable.has_ended(e, now)]
+    context = {
+        **_context(roundtable, roundtable.settings.repository),
+        "events": upcoming,
+        "intro": _INTRO[roundtable.settings.seat_requests],
+    }
+    return _render(env, SEAT_FORM_TEMPLATE, context)

@@ -18,6 +18,9 @@ from p2p.models import (
     FieldType,
     Invitation,
     Issue,
+    IssueEvent,
+    RequestComment,
+    SeatRequest,
     TopicState,
     event_id_of,
 )
@@ -33,8 +36,20 @@ from p2p.port import (
     sent_value,
     values_name,
 )
+from p2p.rules.seat_requests import SEAT_REQUEST_LABEL
 from p2p.sandbox.core import SandboxCore
-from p2p.sandbox.records import FIELD_LIMIT, ROLE_NAMES, _Board, _find_label, _Invitation, _Item, _pages
+from p2p.sandbox.records import (
+    FIELD_LIMIT,
+    ROLE_NAMES,
+    _Board,
+    _Comment,
+    _find_label,
+    _Invitation,
+    _Issue,
+    _Item,
+    _pages,
+    _shown,
+)
 
 
 class PortSide(SandboxCore):
@@ -267,3 +282,74 @@ class PortSide(SandboxCore):
             for item in stored.items:
                 item.values.pop(current.id, None)
         return self._field(current)
+
+    # --- the port: seat requests (SPEC 4.6) -----------------------------------------------
+
+    def read_seat_requests(self) -> tuple[SeatRequest, ...]:
+        chosen = [i for i in self._state.issues if _find_label(i.labels, SEAT_REQUEST_LABEL)]
+        # One query reads 100 requests with their first 100 labels, timeline events and
+        # comments; a longer list, or a request with more, costs a request more per 100.
+        self._requests.reads += _pages(len(chosen))
+        requests = []
+        for issue in chosen:
+            comments = [c for c in self._state.comments if c.issue == issue.number]
+            self._requests.reads += max(_pages(len(comments)), _pages(len(issue.events))) - 1
+            requests.append(self._seat_request(issue, comments))
+        return tuple(sorted(requests, key=lambda r: r.number))
+
+    def _seat_request(self, issue: _Issue, comments: list[_Comment]) -> SeatRequest:
+        return SeatRequest(
+            number=issue.number,
+            author=_shown(issue.author),
+            author_is_bot=self._is_bot(issue.author),
+            created_at=issue.created_at,
+            state=issue.state,
+            state_reason=issue.state_reason,
+            body=issue.body,
+            labels=tuple(issue.labels),
+            events=tuple(
+                IssueEvent(
+                    event=e.event,
+                    actor=None if e.actor is None else _shown(e.actor),
+                    actor_is_bot=self._is_bot(e.actor),
+                    label=e.label,
+                    state_reason=e.state_reason,
+                    created_at=e.created_at,
+                )
+                for e in issue.events
+            ),
+            comments=tuple(
+                RequestComment(
+                    id=c.id,
+                    author=None if c.author is None else _shown(c.author),
+                    author_is_bot=self._is_bot(c.author),
+                    body=c.body,
+                    created_at=c.created_at,
+                    updated_at=c.updated_at or c.created_at,
+                    mine=c.author is not None and c.author.casefold() == self._state.viewer.casefold(),
+                )
+                for c in sorted(comments, key=lambda c: c.id)
+            ),
+        )
+
+    def post_comment(self, number: int, body: str) -> Comment:
+        self._requests.writes += 1
+        self._issue_numbered(number, action=f"comment on issue #{number}")
+        if not body.strip():
+            raise self._refused(f"comment on issue #{number}", "Body cannot be blank")
+        comment = _Comment(
+            id=self._next_id(), issue=number, author=self._state.viewer, body=body, created_at=self.now
+        )
+        self._state.comments.append(comment)
+        return self._comment(comment)
+
+    def update_comment(self, comment_id: int, body: str) -> None:
+        self._requests.writes += 1
+        action = f"update comment {comment_id}"
+        comment = next((c for c in self._state.comments if c.id == comment_id), None)
+        if comment is None:
+            raise self._not_found(action)
+        if comment.author is None or comment.author.casefold() != self._state.viewer.casefold():
+            # Only the author (or a maintainer, which the toolkit's user need not be) edits a comment.
+            raise self._not_found(action)
+        comment.body, comment.updated_at = body, self.now

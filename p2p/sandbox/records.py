@@ -82,6 +82,16 @@ class _Reaction(_Record):
     created_at: AwareDatetime
 
 
+class _IssueEvent(_Record):
+    """One timeline event of an issue, as GitHub's timeline shows who did it."""
+
+    event: Literal["labeled", "unlabeled", "closed", "reopened"]
+    actor: str | None
+    label: str | None = None
+    created_at: AwareDatetime
+    state_reason: StateReason | None = None  # closed: the reason it closed as
+
+
 class _Issue(_Record):
     number: int
     node_id: str
@@ -93,6 +103,7 @@ class _Issue(_Record):
     labels: list[str] = []
     reactions: list[_Reaction] = []
     created_at: AwareDatetime
+    events: list[_IssueEvent] = []
 
 
 class _Comment(_Record):
@@ -101,6 +112,7 @@ class _Comment(_Record):
     author: str | None  # None: a deleted account
     body: str
     created_at: AwareDatetime
+    updated_at: AwareDatetime | None = None  # None: never edited
 
 
 class _Option(_Record):

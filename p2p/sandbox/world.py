@@ -58,9 +58,14 @@ class World(Protocol):
     ) -> int:
         """An issue someone opened (a topic proposal, say); returns its number."""
 
-    def close_issue(self, number: int, reason: StateReason = "completed") -> None: ...
+    def close_issue(self, number: int, reason: StateReason = "completed", *, by: str | None = None) -> None:
+        """Close an issue; `by` (default: its author) is the actor the timeline shows."""
 
-    def reopen_issue(self, number: int) -> None: ...
+    def reopen_issue(self, number: int, *, by: str | None = None) -> None:
+        """Reopen an issue; `by` (default: its author) is the actor the timeline shows."""
+
+    def label_issue(self, number: int, label: str, *, by: str) -> None:
+        """`by` applies a label to an issue (triage access allows it): the timeline shows who."""
 
     def add_reaction(
         self,

@@ -19,7 +19,9 @@ from p2p.sandbox.records import (
     _Board,
     _Collaborator,
     _Comment,
+    _find_label,
     _Invitation,
+    _IssueEvent,
     _Item,
     _node_id,
     _Reaction,
@@ -96,16 +98,34 @@ class WorldSide(SandboxCore):
             self.close_issue(issue.number, state_reason or "completed")
         return issue.number
 
-    def close_issue(self, number: int, reason: StateReason = "completed") -> None:
-        """Close an issue: "completed", "not_planned" (a withdrawn topic) or "duplicate"."""
+    def close_issue(self, number: int, reason: StateReason = "completed", *, by: str | None = None) -> None:
+        """Close an issue: "completed", "not_planned" (a withdrawn topic) or "duplicate"; `by`
+        (default: its author) is the actor the timeline shows."""
         if reason == "reopened":
             raise ValueError("an issue closes as completed, not_planned or duplicate")
         issue = self._issue_numbered(number, action=f"close issue #{number}")
         issue.state, issue.state_reason = "closed", reason
+        actor = issue.author if by is None else self._user(by).login
+        issue.events.append(
+            _IssueEvent(event="closed", actor=actor, created_at=self.now, state_reason=reason)
+        )
 
-    def reopen_issue(self, number: int) -> None:
+    def reopen_issue(self, number: int, *, by: str | None = None) -> None:
         issue = self._issue_numbered(number, action=f"reopen issue #{number}")
         issue.state, issue.state_reason = "open", "reopened"
+        actor = issue.author if by is None else self._user(by).login
+        issue.events.append(_IssueEvent(event="reopened", actor=actor, created_at=self.now))
+
+    def label_issue(self, number: int, label: str, *, by: str) -> None:
+        """`by` applies a label to an issue (triage access allows it): the timeline shows who."""
+        issue = self._issue_numbered(number, action=f"label issue #{number}")
+        if _find_label(issue.labels, label) is not None:
+            return  # GitHub records no event for a label the issue has
+        self._label(issue, [label])
+        shown = _find_label(issue.labels, label) or label
+        issue.events.append(
+            _IssueEvent(event="labeled", actor=self._user(by).login, label=shown, created_at=self.now)
+        )
 
     def add_reaction(
         self,
@@ -144,7 +164,8 @@ class WorldSide(SandboxCore):
         return comment.id
 
     def edit_comment(self, comment_id: int, body: str) -> None:
-        self._comment_record(comment_id).body = body
+        comment = self._comment_record(comment_id)
+        comment.body, comment.updated_at = body, self.now
 
     def delete_comment(self, comment_id: int) -> None:
         self._state.comments.remove(self._comment_record(comment_id))

@@ -20,6 +20,7 @@ from tests.fake.records import (
     Permission,
     Project,
     Reaction,
+    TimelineEvent,
     User,
     iso,
     node_id,
@@ -241,6 +242,14 @@ class GraphQLNodes(GitHubState):
             chosen = [c for c in self._comments.values() if c.issue == issue.number]
             return self._connection("comments", [self._gql_comment(c) for c in chosen], args)
 
+        def timeline_items(info: Any, itemTypes: Sequence[str] | None = None, **args: Any) -> JSON:
+            kinds = {"labeled": "LABELED_EVENT", "unlabeled": "UNLABELED_EVENT", "closed": "CLOSED_EVENT",
+                     "reopened": "REOPENED_EVENT"}  # fmt: skip
+            chosen = [e for e in issue.events if itemTypes is None or kinds[e.kind] in itemTypes]
+            nodes = [self._gql_timeline_event(e) for e in sorted(chosen, key=lambda e: e.created_at)]
+            connection = self._connection("timelineItems", nodes, args)
+            return {**connection, "filteredCount": len(nodes)}
+
         state_reason = issue.state_reason.upper() if issue.state_reason else None
         return {
             "__typename": "Issue",
@@ -267,6 +276,7 @@ class GraphQLNodes(GitHubState):
             "reactionGroups": reaction_groups,
             "reactions": reactions,
             "comments": comments,
+            "timelineItems": timeline_items,
             "repository": lambda info: self._gql_repository(self.owner, self.name),
         }
 
@@ -298,7 +308,26 @@ class GraphQLNodes(GitHubState):
             "updatedAt": iso(comment.updated_at),
             "url": f"https://github.com/{self.owner}/{self.name}/issues/{comment.issue}#issuecomment-{comment.id}",
             "issue": lambda info: self._gql_issue(self._issues[comment.issue]),
+            "viewerDidAuthor": comment.author is not None
+            and comment.author.casefold() == self.viewer.casefold(),
         }
+
+    def _gql_timeline_event(self, event: TimelineEvent) -> JSON:
+        typename = {"labeled": "LabeledEvent", "unlabeled": "UnlabeledEvent", "closed": "ClosedEvent",
+                    "reopened": "ReopenedEvent"}[event.kind]  # fmt: skip
+        node: dict[str, JSON] = {
+            "__typename": typename,
+            "id": event.node_id,
+            "actor": self._gql_author(event.actor),
+            "createdAt": iso(event.created_at),
+        }
+        if event.label is not None:
+            node["label"] = self._gql_label(event.label)
+        if event.kind in ("closed", "reopened"):
+            node["stateReason"] = event.state_reason.upper() if event.state_reason else None
+        if event.kind == "closed":
+            node["url"] = f"https://github.com/{self.owner}/{self.name}/issues/{event.id}"
+        return node
 
     def _gql_node_or_failure(self, node_id: str) -> JSON:
         """One of `nodes(ids:)`: an id that resolves to nothing is a null in the list and a

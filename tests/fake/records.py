@@ -168,6 +168,23 @@ class Comment:
 
 
 @dataclass
+class TimelineEvent:
+    """One event of an issue's timeline: LABELED_EVENT, UNLABELED_EVENT, CLOSED_EVENT, REOPENED_EVENT."""
+
+    id: int
+    kind: str  # labeled | unlabeled | closed | reopened
+    actor: str | None  # None: an account since deleted
+    created_at: datetime
+    label: str | None = None
+    state_reason: str | None = None
+
+    @property
+    def node_id(self) -> str:
+        prefix = {"labeled": "LE", "unlabeled": "UNLE", "closed": "CE", "reopened": "REE"}[self.kind]
+        return node_id(prefix, REPOSITORY_ID, self.id)
+
+
+@dataclass
 class Issue:
     number: int
     id: int
@@ -181,6 +198,7 @@ class Issue:
     created_at: datetime = EPOCH
     updated_at: datetime = EPOCH
     closed_at: datetime | None = None
+    events: list[TimelineEvent] = field(default_factory=list)
 
     @property
     def node_id(self) -> str:

@@ -76,6 +76,7 @@ class RestAPI(GitHubState):
             ("GET", repo + r"/issues/(?P<number>\d+)/comments", self._list_comments, "issues"),
             ("POST", repo + r"/issues/(?P<number>\d+)/comments", self._create_comment, "issues"),
             ("GET", repo + r"/issues/comments/(?P<id>\d+)", self._get_comment, "issues"),
+            ("PATCH", repo + r"/issues/comments/(?P<id>\d+)", self._update_comment, "issues"),
             ("GET", repo + r"/labels", self._list_labels, "issues"),
             ("POST", repo + r"/labels", self._create_label, "issues"),
             ("GET", repo + r"/labels/(?P<label>[^/]+)", self._get_label, "issues"),
@@ -389,9 +390,9 @@ class RestAPI(GitHubState):
         if "labels" in body:
             issue.labels = [self.add_label(str(name)).name for name in body["labels"]]
         if body.get("state") == "closed" and issue.state != "closed":
-            self.close_issue(issue.number, body.get("state_reason") or "completed")
+            self.close_issue(issue.number, body.get("state_reason") or "completed", by=self.viewer)
         elif body.get("state") == "open" and issue.state != "open":
-            self.reopen_issue(issue.number)
+            self.reopen_issue(issue.number, by=self.viewer)
         issue.updated_at = self.now
         return 200, {}, self._issue_json(issue)
 
@@ -459,6 +460,18 @@ class RestAPI(GitHubState):
         comment = self._comments.get(int(match["id"]))
         if comment is None:
             raise HTTPError(404, MESSAGES[404])
+        return 200, {}, self._comment_json(comment)
+
+    def _update_comment(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
+        # "Update an issue comment" (REST API endpoints for issue comments, GitHub Docs): 200 with
+        # the comment; a body that is missing or empty is a 422.
+        comment = self._comments.get(int(match["id"]))
+        if comment is None:
+            raise HTTPError(404, MESSAGES[404])
+        text = (body or {}).get("body") if isinstance(body, dict) else None
+        if not isinstance(text, str) or not text:
+            raise HTTPError(422, "Validation Failed")
+        self.edit_comment(comment.id, text)
         return 200, {}, self._comment_json(comment)
 
     def _list_labels(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:

@@ -29,6 +29,7 @@ from tests.fake.records import (
     Option,
     Project,
     Reaction,
+    TimelineEvent,
     User,
     node_id,
 )
@@ -192,13 +193,44 @@ class GitHubState:
         for comment_id in [c.id for c in self._comments.values() if c.issue == number]:
             del self._comments[comment_id]
 
-    def close_issue(self, number: int, reason: str = "completed") -> None:
+    def close_issue(self, number: int, reason: str = "completed", *, by: str | None = None) -> None:
+        """Close an issue; `by` (default: its author) is the actor its timeline shows."""
         issue = self._issues[number]
         issue.state, issue.state_reason, issue.closed_at = "closed", reason, self.now
+        self._event(issue, "closed", by, state_reason=reason)
 
-    def reopen_issue(self, number: int) -> None:
+    def reopen_issue(self, number: int, *, by: str | None = None) -> None:
+        """Reopen an issue; `by` (default: its author) is the actor its timeline shows."""
         issue = self._issues[number]
         issue.state, issue.state_reason, issue.closed_at = "open", "reopened", None
+        self._event(issue, "reopened", by)
+
+    def label_issue(self, number: int, label: str, *, by: str) -> None:
+        """`by` applies a label (triage access allows it): its timeline shows who did."""
+        issue = self._issues[number]
+        if label.casefold() in {n.casefold() for n in issue.labels}:
+            return  # GitHub records no event for a label the issue has
+        name = self.add_label(label).name
+        issue.labels.append(name)
+        self._event(issue, "labeled", by, label=name)
+
+    def _event(
+        self,
+        issue: Issue,
+        kind: str,
+        by: str | None,
+        *,
+        label: str | None = None,
+        state_reason: str | None = None,
+    ) -> None:
+        actor = (
+            issue.author if by is None else self._user(by, "Bot" if by.endswith("[bot]") else "User").login
+        )
+        issue.events.append(
+            TimelineEvent(
+                next(self._content_ids), kind, actor, self.now, label=label, state_reason=state_reason
+            )
+        )
 
     def add_reaction(
         self,

@@ -138,6 +138,7 @@ def write_roundtable(root: Path, size: Size, today: date) -> str:
 def seed_github(fake: FakeGitHub, size: Size) -> None:
     """The participants' proposals with their votes, the organizer, and an empty board."""
     people = logins(size.participants)
+    fake.add_users(*people)  # the participants have GitHub accounts: they can be invited
     fake.add_collaborator(ORGANIZER, "admin")
     numbers = [
         fake.add_issue(

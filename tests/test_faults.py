@@ -121,6 +121,7 @@ def nothing(world: World) -> None:
 def newcomer_invited(world: World) -> None:
     """A seat freed and taken by a newcomer (in no past event), who is invited."""
     assert world.p2p("participants", "cancel", logins(SIZE.participants)[0]).exit_code == 0
+    world.fake.add_users("newcomer")  # someone with a GitHub account registers
     assert world.p2p("participants", "add", "newcomer").exit_code == 0
     world.converge("participants", "sync")
     assert world.fake.invitation_for("newcomer") is not None

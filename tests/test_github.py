@@ -24,11 +24,14 @@ REPOSITORY = "profiq/peer-to-peer"
 TOKEN = "ghp_TopSecret0123456789abcdefghijklmnopqrs"
 EVENT = "2026-02-11"
 LABEL = f"event:{EVENT}"
+# The people the tests invite have GitHub accounts; any other login is unknown (404).
+INVITED = ("alice", "bob", "carol", "one-too-many")
 
 
 @pytest.fixture
 def gh() -> Iterator[FakeGitHub]:
     with FakeGitHub(REPOSITORY) as fake:
+        fake.add_users(*INVITED)
         yield fake
 
 
@@ -801,6 +804,7 @@ def test_an_api_url_github_redirects_elsewhere_is_a_clear_error(gh: FakeGitHub) 
 
 def test_a_secret_in_the_api_url_stays_out_of_messages() -> None:
     with FakeGitHub(REPOSITORY, api_url="https://ghe.example.com/api/v3") as gh:
+        gh.add_users("alice")
         port = adapter(GITHUB_API_URL="https://x-access-token:Sekrit0123456789@ghe.example.com/api/v3")
         gh.reset_next("PUT", "/collaborators/alice")
         with pytest.raises(GitHubError) as raised:

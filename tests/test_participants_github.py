@@ -49,6 +49,7 @@ def test_first_run_converges_second_writes_nothing_steady_state_costs_two_reques
     tmp_path: Path, gh: FakeGitHub
 ) -> None:
     write_roundtable(tmp_path, {SOON: line("alice", "Bob", "carol", "dave"), LATER: line("erin")})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("maintainer", "maintain")  # never managed: never touched
 
     first = p2p(tmp_path, "participants", "sync")
@@ -80,6 +81,7 @@ def test_first_run_converges_second_writes_nothing_steady_state_costs_two_reques
 
 def test_dry_run_makes_no_write_request(tmp_path: Path, gh: FakeGitHub) -> None:
     write_roundtable(tmp_path, {SOON: [("alice", 0), ("bob", 1, True)]})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("bob")
     gh.add_invitation("alice", expired=True)
 
@@ -98,6 +100,7 @@ def test_invitation_limit_stops_inviting_and_the_next_day_continues(tmp_path: Pa
     write_roundtable(
         tmp_path, {SOON: [("zed", 0, True), ("alice", 1), ("bob", 2), ("carol", 3), ("dave", 4)]}, capacity=4
     )
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("zed")
     gh.invitation_limit = 2  # as if 48 of GitHub's 50 had been sent today
 
@@ -133,6 +136,7 @@ def test_invitation_limit_reached_at_the_first_invitation_says_what_was_kept(
     tmp_path: Path, gh: FakeGitHub, leaving: tuple[str, ...], kept: str
 ) -> None:
     write_roundtable(tmp_path, {SOON: [*line("alice", "bob"), *((login, 9, True) for login in leaving)]})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     for login in leaving:
         gh.add_collaborator(login)
     gh.invitation_limit = 0  # yesterday's run used all 50
@@ -152,6 +156,7 @@ def test_a_run_interrupted_half_way_converges_on_the_next_without_duplicates(
     tmp_path: Path, gh: FakeGitHub
 ) -> None:
     write_roundtable(tmp_path, {SOON: line("alice", "bob", "carol", "dave", "erin", "fay")}, capacity=6)
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     # The third write is applied by GitHub, but the answer is lost: a 502 after the fact.
     gh.fail_next("PUT", r"/collaborators/carol$", status=502, after_apply=True, times=10)
 
@@ -182,6 +187,7 @@ def test_a_run_interrupted_half_way_converges_on_the_next_without_duplicates(
 def test_the_guard_applies_nothing_then_force_lets_it_through(tmp_path: Path, gh: FakeGitHub) -> None:
     people = [f"p{n}" for n in range(6)]
     write_roundtable(tmp_path, {SOON: [(p, n, n < 3) for n, p in enumerate(people)]}, capacity=6)
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     for login in people:
         gh.add_collaborator(login)
 
@@ -201,6 +207,7 @@ def test_the_guard_applies_nothing_then_force_lets_it_through(tmp_path: Path, gh
 def test_personal_repository_note(tmp_path: Path) -> None:
     write_roundtable(tmp_path, {SOON: line("alice")})
     with FakeGitHub(REPOSITORY, owner_is_organization=False, now=datetime.now(UTC)) as gh:
+        gh.add_users_of(tmp_path)  # their accounts exist on GitHub
         gh.add_collaborator("olga")
         result = p2p(tmp_path, "participants", "sync")
         assert result.exit_code == 0, result.output
@@ -212,6 +219,7 @@ def test_status_reads_github_when_a_token_is_set(tmp_path: Path, gh: FakeGitHub)
     write_roundtable(
         tmp_path, {SOON: [("alice", 0), ("bob", 1), ("carol", 2), ("dave", 3, True)]}, capacity=2
     )
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("Alice")
     gh.add_invitation("carol")
     gh.add_invitation("bob", created_at=gh.now - timedelta(days=8))
@@ -262,6 +270,7 @@ def test_status_reads_github_when_a_token_is_set(tmp_path: Path, gh: FakeGitHub)
 def test_status_reads_github_with_the_gh_cli_login_as_sync_does(tmp_path: Path, gh: FakeGitHub) -> None:
     """No token variable, but `gh auth login` done: sync uses gh's token, so status does too."""
     write_roundtable(tmp_path, {SOON: line("alice", "bob")})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("alice")
     tools = tmp_path / "bin"
     tools.mkdir()
@@ -284,6 +293,7 @@ def test_status_reads_github_with_the_gh_cli_login_as_sync_does(tmp_path: Path, 
 
 def test_a_refused_token_is_one_clear_error_without_the_token(tmp_path: Path, gh: FakeGitHub) -> None:
     write_roundtable(tmp_path, {SOON: line("alice")})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.token_invalid()
 
     result = p2p(tmp_path, "participants", "sync")
@@ -292,3 +302,31 @@ def test_a_refused_token_is_one_clear_error_without_the_token(tmp_path: Path, gh
     assert result.stderr.startswith("error: ")
     assert TOKEN not in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_login_github_does_not_know_is_reported_at_its_line_and_the_others_are_invited(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    # "bob" was misspelt (or renamed, or deleted): GitHub answers his invitation 404.
+    write_roundtable(tmp_path, {SOON: line("alice", "bob", "carol")}, organizers=("olga", "ghostly-org"))
+    gh.add_users("alice", "carol")
+    event_file = f"events/{SOON.isoformat()}.yaml"
+    text = (tmp_path / event_file).read_text(encoding="utf-8").splitlines()
+    bob_line = text.index("  - github: bob") + 1
+
+    first = p2p(tmp_path, "participants", "sync")
+
+    assert first.exit_code == 1
+    assert done(first) == ["invite alice", "invite carol"]
+    assert sorted(i.login for i in gh.invitations) == ["alice", "carol"]
+    errors = first.stderr.splitlines()
+    assert errors[0].startswith("p2p.yaml:5: GitHub knows no account 'ghostly-org' (404 Not Found)")
+    assert errors[1].startswith(f"{event_file}:{bob_line}: GitHub knows no account 'bob' (404 Not Found)")
+    assert "check `repository:`" not in first.output
+    assert "Traceback" not in first.output
+
+    # The next run asks again for the unknown ones only, and still exits 1.
+    gh.reset_counts()
+    second = p2p(tmp_path, "participants", "sync")
+    assert second.exit_code == 1
+    assert sent_invitations(gh) == Counter({"ghostly-org": 1, "bob": 1})

@@ -252,6 +252,7 @@ def roundtable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Round
         return
     pytest.importorskip("p2p.github.adapter")
     with FakeGitHub(REPOSITORY, now=T0) as fake:
+        fake.add_users_of(tmp_path)  # the roundtable's people have GitHub accounts
         yield Roundtable(tmp_path, FakeWorld(fake))
         assert fake.unhandled == []
 

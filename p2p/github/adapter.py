@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from p2p.errors import GitHubError
+from p2p.errors import GitHubError, UnknownLoginError
 from p2p.github import mapping
 from p2p.github.client import GitHubClient, already_exists, repeated
 from p2p.github.mapping import NEW_OPTION
@@ -279,15 +279,23 @@ class GitHubRepository:
     # --- the port: writes ------------------------------------------------------------------
 
     def invite(self, login: str, permission: str) -> Invitation | None:
-        # 201 with the invitation, or 204 when the person already has access ("Add a repository
-        # collaborator", GitHub Docs).
-        _, data = self._client.send(
-            "PUT",
-            f"{self._base}/collaborators/{quote(login, safe='')}",
-            action=f"invite {login}",
-            need="administration",
-            body={"permission": permission},
-        )
+        # 201 with the invitation, or 204 when the person already has access; 404 for a login
+        # GitHub has no account of ("Add a repository collaborator", GitHub Docs; the recording
+        # octokit-fixtures/add-and-remove-repository-collaborator shows the 201).
+        try:
+            _, data = self._client.send(
+                "PUT",
+                f"{self._base}/collaborators/{quote(login, safe='')}",
+                action=f"invite {login}",
+                need="administration",
+                body={"permission": permission},
+            )
+        except GitHubError as error:
+            if error.status == 404 and not isinstance(error, UnknownLoginError):
+                # The repository was just read (a plan reads access first): the login is what
+                # GitHub does not know.
+                raise self._client.error(UnknownLoginError(login)) from None
+            raise
         return (
             mapping.invitation(data, self._client.now())
             if isinstance(data, dict) and data.get("invitee")

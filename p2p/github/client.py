@@ -8,6 +8,7 @@ module that imports PyGithub.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import time
@@ -305,8 +306,10 @@ class GitHubClient:
     def error(self, error: GitHubError) -> GitHubError:
         """The error with the token scrubbed from its message, whatever GitHub echoed."""
         if len(self._token) >= 8 and self._token in error.message:
-            cleaned = error.message.replace(self._token, "***")
-            return type(error)(cleaned, status=error.status)
+            cleaned = copy.copy(error)  # the same kind of error (and its attributes), scrubbed
+            cleaned.message = error.message.replace(self._token, "***")
+            cleaned.args = (cleaned.message,)
+            return cleaned
         return error
 
     def _unreachable(self, error: RequestException, *, action: str, write: bool) -> GitHubError:

@@ -19,7 +19,7 @@ count never exceeds the capacity at any step of a plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -87,6 +87,8 @@ class Invite:
     login: str
     permission: str
     reason: str
+    # The event whose registration asks for it (None: an organizer), to point at its line.
+    event_id: str | None = field(default=None, compare=False)
 
     @property
     def verb(self) -> str:
@@ -111,6 +113,8 @@ class Reinvite:
     permission: str
     expired: tuple[int, ...]
     reason: str
+    # The event whose registration asks for it (None: an organizer), to point at its line.
+    event_id: str | None = field(default=None, compare=False)
 
     @property
     def verb(self) -> str:
@@ -204,6 +208,7 @@ class Claim:
     login: str
     why: str
     rank: tuple[int, int, int]
+    event_id: str | None = None  # the registration's event; None for an organizer
     # Kept after an event: whoever holds access keeps it, but nobody is invited, or invited again,
     # for an event that is over (an old roster would otherwise invite people years later, and
     # re-send an unaccepted invitation every seven days forever).
@@ -260,10 +265,11 @@ def roster(roundtable: Roundtable, now: datetime) -> Roster:
                     seat.login,
                     f"{seat.describe()} for {event.id} (kept after the event)",
                     (2, len(events) - index, position),
+                    event.id,
                     invite=False,
                 )
             else:
-                claim = Claim(seat.login, f"{seat.describe()} for {event.id}", (1, index, position))
+                claim = Claim(seat.login, f"{seat.describe()} for {event.id}", (1, index, position), event.id)
             if key not in desired or claim.rank < desired[key].rank:
                 desired[key] = claim
     organizers = frozenset(login_key(o) for o in settings.organizers)
@@ -327,9 +333,11 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
             if held:  # expired only: GitHub expires invitations after 7 days
                 sent = roundtable.today(held[-1].created_at)
                 why = f"{claim.why}, invitation of {sent} expired"
-                invitations.append((claim, Reinvite(claim.login, permission, tuple(i.id for i in held), why)))
+                expired = tuple(i.id for i in held)
+                invitations.append((claim, Reinvite(claim.login, permission, expired, why, claim.event_id)))
             else:
-                invitations.append((claim, Invite(claim.login, permission, f"{claim.why}, not yet invited")))
+                why = f"{claim.why}, not yet invited"
+                invitations.append((claim, Invite(claim.login, permission, why, claim.event_id)))
         elif key in who.managed:  # never touch anyone the event files do not manage
             standings = who.standings[key]
             why = _why_not(standings)

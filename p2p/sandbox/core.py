@@ -56,6 +56,9 @@ class SandboxCore:
         # Issues whose node ids the adapter has seen in this run: it reads their comments in
         # one request per 100 issues, and looks up any other issue with a request of its own.
         self._known: set[int] = set()
+        # Logins (in login_key form) with an account besides the file's users: the people of the
+        # roundtable's files, given each time the sandbox is opened (see `Sandbox.open`).
+        self.people: frozenset[str] = frozenset()
         if now is not None:
             self.now = now
 
@@ -144,6 +147,13 @@ class SandboxCore:
         elif type != "User":
             user.type = type
         return user
+
+    def knows(self, login: str) -> bool:
+        """Whether the sandbox's GitHub has an account of this login: one made known, or seen
+        doing something (an issue, a reaction, access); any other login is unknown, as GitHub
+        does not know a misspelt, renamed or deleted login."""
+        key = login_key(login)
+        return key in self.people or any(login_key(u.login) == key for u in self._state.users)
 
     def _is_bot(self, login: str | None) -> bool:
         return login is not None and self._user(login).type == "Bot"

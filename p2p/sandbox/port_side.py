@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from p2p.errors import GitHubError
+from p2p.errors import GitHubError, UnknownLoginError
 from p2p.models import (
     EVENT_PREFIX,
     TOPIC_LABEL,
@@ -106,6 +106,10 @@ class PortSide(SandboxCore):
         self._requests.writes += 1
         if permission not in ("pull", "triage", "push", "maintain", "admin"):
             raise self._refused(f"invite {login}", f"{permission!r} is not a repository role")
+        if not self.knows(login):
+            # GitHub answers 404 for a login it has no account of ("Add a repository
+            # collaborator", GitHub Docs): misspelt, renamed or deleted.
+            raise UnknownLoginError(login)
         # On a personal account's repository every collaborator gets write access.
         role = ROLE_NAMES[permission] if self._state.owner_type == "Organization" else "write"
         collaborator = self._collaborator(login)

@@ -33,8 +33,14 @@ class WorldSide(SandboxCore):
     # --- the world: everyone else on GitHub ----------------------------------------------
 
     def add_user(self, login: str, *, type: UserType = "User") -> None:
-        """Make an account known (a Bot, say); every login is known as a User on first use."""
+        """Make an account known (a Bot, say). Someone seen doing something (an issue, a
+        reaction, access) is known too; inviting a login nobody made known is answered 404."""
         self._user(login, type)
+
+    def add_users(self, *logins: str) -> None:
+        """Make the accounts of these logins known (as Users): people to be invited."""
+        for login in logins:
+            self._user(login)
 
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
         """Give `login` access directly (an organization member, someone who accepted)."""

@@ -274,6 +274,10 @@ class RestAPI(GitHubState):
                 errors=[{"resource": "Repository", "code": "invalid", "field": "permission"}],
                 docs=DOCS["collaborators"],
             )
+        if not self.knows(login):
+            # "Add a repository collaborator" (GitHub Docs) answers 404 Resource not found for a
+            # login GitHub has no account of: misspelt, renamed or deleted.
+            raise HTTPError(404, MESSAGES[404], docs=DOCS["collaborators"])
         # On a personal account's repository every collaborator gets write access.
         role = requested if self.owner_is_organization else "push"
         if key in self._collaborators:

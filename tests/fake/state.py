@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from p2p.files.load import load_roundtable
 from tests.fake.records import (
     ACCOUNT_IDS,
     BUILT_IN_FIELDS,
@@ -97,8 +99,28 @@ class GitHubState:
         return self._users[key]
 
     def add_user(self, login: str, *, type: str = "User") -> None:
-        """Make a user (or a Bot) known; every login is known as a User on first use anyway."""
+        """Make an account known (a Bot, say). Seeding someone's doings (an issue, a reaction, a
+        collaborator) makes their account known too; only an invitation to a login nobody made
+        known is answered 404, as GitHub answers a misspelt, renamed or deleted login."""
         self._user(login, type)
+
+    def add_users(self, *logins: str) -> None:
+        """Make the accounts of these logins known: people a test means to invite."""
+        for login in logins:
+            self._user(login)
+
+    def add_users_of(self, root: Path) -> None:
+        """Make known the account of every login the roundtable in `root` names (organizers,
+        participants, presenters), as the sandbox knows them when the command line opens it."""
+        roundtable = load_roundtable(root)
+        self.add_users(*roundtable.settings.organizers)
+        for event in roundtable.events:
+            self.add_users(*(r.github for r in event.participants))
+            self.add_users(*(p.github for p in event.presenters if p.github))
+
+    def knows(self, login: str) -> bool:
+        """Whether GitHub has an account of this login (deleted accounts are gone)."""
+        return login.casefold() in self._users and login.casefold() not in self._deleted
 
     def delete_account(self, login: str) -> None:
         """The person deletes their account: what they wrote and their reactions stay, shown as

@@ -113,6 +113,26 @@ def test_read_access_shows_collaborators_and_invitations_with_expiry(port: Port,
     assert all(i.id > 0 for i in access.invitations)
 
 
+def test_access_through_the_organization_is_listed_as_not_direct(port: Port, world: World) -> None:
+    # GitHub's collaborator list holds people whose access comes from the organization (SPEC 8).
+    world.add_collaborator("alice", "triage")
+    world.add_organization_access("alice", "write")  # a team gives more: the highest role shows
+    world.add_organization_access("erin", "read")  # the organization's base permission
+    world.add_organization_access("fay", "maintain", team="leads")
+
+    access = port.read_access()
+
+    assert {(c.login, c.permission, c.direct) for c in access.collaborators} == {
+        ("alice", "write", True),
+        ("erin", "read", False),
+        ("fay", "maintain", False),
+    }
+    port.remove_collaborator("erin")  # GitHub answers 204 and leaves the organization's access
+    assert ("erin", False) in {(c.login, c.direct) for c in port.read_access().collaborators}
+    assert port.invite("erin", "triage") is None  # a member becomes a direct collaborator
+    assert ("erin", True) in {(c.login, c.direct) for c in port.read_access().collaborators}
+
+
 def test_an_invitation_expires_after_seven_days(port: Port, world: World) -> None:
     world.add_invitation("bob", created_at=NOW - timedelta(days=6, hours=23))
     assert [i.expired for i in port.read_access().invitations] == [False]

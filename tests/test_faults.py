@@ -290,7 +290,7 @@ def test_a_connection_reset_on_a_write_stops_the_run_and_the_next_run_finishes(w
 
 
 def test_a_connection_reset_or_a_5xx_on_a_read_is_retried(world: World) -> None:
-    world.fake.reset_next("GET", r"/collaborators$")
+    world.fake.reset_next("POST", GRAPHQL, operation="Collaborators")
     world.fake.reset_next("POST", GRAPHQL, operation="Topics")
     world.fake.fail_next("POST", GRAPHQL, 502, after_apply=False, times=2, operation="Board")
 

@@ -68,10 +68,9 @@ def test_read_access_takes_one_request_for_collaborators_and_one_for_invitations
     ]
     assert access.invitations[0].created_at == EPOCH - timedelta(days=1)
     assert access.owner_is_organization is True
-    assert gh.requests == [
-        ("GET", "/repos/profiq/peer-to-peer/collaborators"),
-        ("GET", "/repos/profiq/peer-to-peer/invitations"),
-    ]
+    # Who has access and from where in one GraphQL query (SPEC 4.2), the invitations from REST.
+    assert gh.requests == [("POST", "/graphql"), ("GET", "/repos/profiq/peer-to-peer/invitations")]
+    assert gh.operations == ["Collaborators"]
     assert (port.requests.reads, port.requests.writes) == (2, 0)
 
 
@@ -644,7 +643,7 @@ def test_a_502_on_a_mutation_is_not_retried(gh: FakeGitHub, port: GitHubReposito
 
 
 def test_reads_are_retried_on_5xx_and_dropped_connections(gh: FakeGitHub, port: GitHubRepository) -> None:
-    gh.fail_next("GET", "/collaborators", 502, after_apply=False)
+    gh.fail_next("POST", "graphql", 502, after_apply=False, operation="Collaborators")
     gh.reset_next("GET", "/invitations")
     gh.fail_next("POST", "graphql", 503, after_apply=False, operation="Topics")
 
@@ -713,6 +712,21 @@ def test_a_missing_permission_is_named(
     with pytest.raises(GitHubError, match=named) as raised:
         call(port)  # type: ignore[operator]
     assert "profiq" in raised.value.message
+
+
+def test_read_access_pages_collaborators_in_graphql_past_100(gh: FakeGitHub, port: GitHubRepository) -> None:
+    for n in range(150):
+        gh.add_organization_access(f"member{n:03d}", "read")
+    gh.add_collaborator("alice", "triage")
+
+    access = port.read_access()
+
+    by_login = {c.login: c for c in access.collaborators}
+    assert len(by_login) == 152  # with the token's user
+    assert by_login["alice"].direct and by_login["alice"].permission == "triage"
+    assert not by_login["member149"].direct and by_login["member149"].permission == "read"
+    assert gh.operations == ["Collaborators", "Collaborators"]
+    assert port.requests.reads == 3  # two pages of collaborators, one of invitations
 
 
 def test_a_missing_repository_is_named() -> None:

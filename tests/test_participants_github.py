@@ -93,7 +93,8 @@ def test_dry_run_makes_no_write_request(tmp_path: Path, gh: FakeGitHub) -> None:
         r"^reinvite +alice +accepted #1 for .*, invitation of .* expired$", result.stdout, re.MULTILINE
     )
     assert gh.writes == 0
-    assert all(method == "GET" for method, _ in gh.requests)
+    assert all(method == "GET" or path == "/graphql" for method, path in gh.requests)
+    assert gh.operations == ["Collaborators"]  # a query, no mutation
 
 
 def test_invitation_limit_stops_inviting_and_the_next_day_continues(tmp_path: Path, gh: FakeGitHub) -> None:
@@ -330,3 +331,32 @@ def test_a_login_github_does_not_know_is_reported_at_its_line_and_the_others_are
     second = p2p(tmp_path, "participants", "sync")
     assert second.exit_code == 1
     assert sent_invitations(gh) == Counter({"ghostly-org": 1, "bob": 1})
+
+
+def test_access_through_the_organization_is_reported_once_and_not_removed(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    # Four cancelled: only one has direct access; the others' comes from the organization, which
+    # the toolkit cannot take away: no removal, no guard, one note each.
+    write_roundtable(
+        tmp_path, {SOON: [("alice", 0), *((p, n, True) for n, p in enumerate(("p1", "p2", "p3", "p4")))]}
+    )
+    gh.add_users_of(tmp_path)
+    gh.add_collaborator("p1")
+    for login in ("p2", "p3", "p4"):
+        gh.add_organization_access(login, "read")
+    gh.add_organization_access("alice", "read")
+
+    result = p2p(tmp_path, "participants", "sync")
+
+    assert result.exit_code == 0, result.output
+    assert done(result) == ["remove p1", "invite alice"]
+    for login in ("p2", "p3", "p4"):
+        assert result.stdout.count(f"note: {login} has access through the organization") == 1
+    assert [m for m, path in gh.requests if m == "DELETE"] == ["DELETE"]
+    assert gh.collaborators["alice"] == "triage"  # an organization member, made direct: no invitation
+    assert gh.invitations == []
+
+    again = p2p(tmp_path, "participants", "sync")
+    assert again.exit_code == 0
+    assert done(again) == []

@@ -20,6 +20,7 @@ from p2p.models import (
     Board,
     BoardField,
     BoardItem,
+    Collaborator,
     Comment,
     FieldType,
     Invitation,
@@ -35,6 +36,7 @@ from p2p.port import (
     check_batch,
     check_creatable,
     item_name,
+    not_found,
     values_name,
 )
 
@@ -79,13 +81,35 @@ class GitHubRepository:
     # --- the port: reads -------------------------------------------------------------------
 
     def read_access(self) -> AccessState:
-        collaborators = tuple(
-            mapping.collaborator(row)
-            for row in self._client.pages(
-                f"{self._base}/collaborators", action="list collaborators", need="administration"
-            )
-        )
+        # One GraphQL query, page after page, tells who has access and where it comes from (REST's
+        # list does not say); the invitations come from REST (GraphQL has no repository's).
+        collaborators: list[Collaborator] = []
         owner_types: set[str] = set()
+        variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "after": None}
+        while True:
+            data = self._client.graphql(
+                "collaborators",
+                variables,
+                action="list collaborators",
+                need="administration",
+                missing_ok=("repository",),
+            )
+            repository = data.get("repository")
+            if repository is None:
+                raise self._client.error(not_found("list collaborators", self._repository))
+            owner_type = (repository.get("owner") or {}).get("__typename")
+            if owner_type:
+                owner_types.add(str(owner_type))
+            page = repository.get("collaborators") or {}
+            collaborators += [
+                mapping.graphql_collaborator(edge)
+                for edge in page.get("edges") or []
+                if edge and (edge.get("node") or {}).get("login")
+            ]
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                break
+            variables["after"] = info.get("endCursor")
         invitations = []
         for row in self._client.pages(
             f"{self._base}/invitations", action="list invitations", need="administration"
@@ -104,7 +128,9 @@ class GitHubRepository:
             # organization never is.
             organization = not any(login_key(c.login) == login_key(self.owner) for c in collaborators)
         return AccessState(
-            owner_is_organization=organization, collaborators=collaborators, invitations=tuple(invitations)
+            owner_is_organization=organization,
+            collaborators=tuple(collaborators),
+            invitations=tuple(invitations),
         )
 
     def read_topics(self, event_id: str) -> TopicState:

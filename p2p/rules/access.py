@@ -318,18 +318,26 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
     invitations_by_key: dict[str, list[Invitation]] = {}
     for invitation in sorted(access.invitations, key=lambda i: (i.created_at, i.id)):
         invitations_by_key.setdefault(login_key(invitation.login), []).append(invitation)
-    collaborators = {login_key(c.login): c.login for c in access.collaborators}
+    # Direct access only is managed (SPEC 4.2): access through the organization (its base
+    # permission, a team, ownership) is listed by GitHub but no request on the repository takes
+    # it away, so it is neither removed nor counted by the guard; a desired person who holds only
+    # such access is invited, which makes them a direct collaborator (GitHub answers 204).
+    collaborators = {login_key(c.login): c.login for c in access.collaborators if c.direct}
+    through_organization = {login_key(c.login): c.login for c in access.collaborators if not c.direct}
+    kept: list[str] = []  # managed people no longer desired whose access the organization gives
 
     withdrawals: list[CancelInvitation | RemoveCollaborator] = []
     invitations: list[tuple[Claim, Invite | Reinvite]] = []
     withdrawn: list[str] = []  # people losing access or a live invitation, routine ones aside
-    for key in sorted(set(who.desired) | set(collaborators) | set(invitations_by_key)):
+    for key in sorted({*who.desired, *collaborators, *invitations_by_key, *through_organization}):
         held = invitations_by_key.get(key, [])
         live = [i for i in held if not i.expired]
         claim = who.desired.get(key)
         if claim is not None:
             if key in collaborators or live or not claim.invite:
                 continue
+            if key in through_organization and key in who.organizers:
+                continue  # an organizer's access through the organization is theirs to keep as is
             if held:  # expired only: GitHub expires invitations after 7 days
                 sent = roundtable.today(held[-1].created_at)
                 why = f"{claim.why}, invitation of {sent} expired"
@@ -355,6 +363,8 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
                 )
             if key in collaborators:
                 withdrawals.append(RemoveCollaborator(collaborators[key], why, routine=routine))
+            elif key in through_organization:
+                kept.append(through_organization[key])
             if (key in collaborators or live) and not routine:
                 withdrawn.append(collaborators.get(key) or live[0].login)
 
@@ -376,7 +386,12 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
     return AccessPlan(
         actions,
         guard_reason,
-        _notes(settings.permission, access, invitations != []),
+        _notes(settings.permission, access, invitations != [])
+        + tuple(
+            f"{login} has access through the organization: p2p leaves it alone (an organization "
+            "owner can take it away)"
+            for login in kept
+        ),
         tuple(withdrawn),
         holders,
     )

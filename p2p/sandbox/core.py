@@ -36,12 +36,19 @@ from p2p.sandbox.records import (
     _Item,
     _node_id,
     _Option,
+    _OrganizationAccess,
     _second,
     _shown,
     _State,
     _User,
 )
 from p2p.sandbox.world import UserType
+
+_ROLES = ("read", "triage", "write", "maintain", "admin")
+
+
+def _rank(role: str) -> int:
+    return _ROLES.index(role) if role in _ROLES else 0
 
 
 class SandboxCore:
@@ -106,7 +113,24 @@ class SandboxCore:
 
     @property
     def collaborators(self) -> tuple[Collaborator, ...]:
-        return tuple(Collaborator(login=c.login, permission=c.role) for c in self._state.collaborators)
+        """Everyone GitHub lists as a collaborator: direct ones, then those whose access comes only
+        from the organization (`direct` False), each with their highest role."""
+        found = []
+        for c in self._state.collaborators:
+            roles = [c.role, *(g.role for g in self._organization_access(c.login))]
+            found.append(Collaborator(login=c.login, permission=max(roles, key=_rank)))
+        listed = {login_key(c.login) for c in self._state.collaborators}
+        for grant in self._state.organization_access:
+            key = login_key(grant.login)
+            if key in listed:
+                continue
+            listed.add(key)
+            roles = [g.role for g in self._organization_access(grant.login)]
+            found.append(Collaborator(login=grant.login, permission=max(roles, key=_rank), direct=False))
+        return tuple(found)
+
+    def _organization_access(self, login: str) -> list[_OrganizationAccess]:
+        return [g for g in self._state.organization_access if login_key(g.login) == login_key(login)]
 
     @property
     def invitations(self) -> tuple[Invitation, ...]:

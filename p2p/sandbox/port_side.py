@@ -34,7 +34,16 @@ from p2p.port import (
     values_name,
 )
 from p2p.sandbox.core import SandboxCore
-from p2p.sandbox.records import FIELD_LIMIT, ROLE_NAMES, _Board, _find_label, _Invitation, _Item, _pages
+from p2p.sandbox.records import (
+    FIELD_LIMIT,
+    ROLE_NAMES,
+    _Board,
+    _Collaborator,
+    _find_label,
+    _Invitation,
+    _Item,
+    _pages,
+)
 
 
 class PortSide(SandboxCore):
@@ -43,10 +52,13 @@ class PortSide(SandboxCore):
     # --- the port: reads -----------------------------------------------------------------
 
     def read_access(self) -> AccessState:
-        self._requests.reads += _pages(len(self._state.collaborators)) + _pages(len(self._state.invitations))
+        # One GraphQL query per 100 collaborators (with where their access comes from), one REST
+        # request per 100 invitations.
+        collaborators = self.collaborators
+        self._requests.reads += _pages(len(collaborators)) + _pages(len(self._state.invitations))
         return AccessState(
             owner_is_organization=self._state.owner_type == "Organization",
-            collaborators=self.collaborators,
+            collaborators=collaborators,
             invitations=self.invitations,
         )
 
@@ -117,6 +129,10 @@ class PortSide(SandboxCore):
             # 204: an existing collaborator's role changes, and no invitation is sent.
             collaborator.role = role
             return None
+        if self._organization_access(login):
+            # 204: an organization member becomes a direct collaborator, with no invitation.
+            self._state.collaborators.append(_Collaborator(login=self._user(login).login, role=role))
+            return None
         pending = self._invitation_of(login)
         if pending is not None and not self._expired(pending):
             pending.role = role  # 201 with the pending invitation, not a second one
@@ -152,9 +168,9 @@ class PortSide(SandboxCore):
         collaborator = self._collaborator(login)
         if pending is not None:
             self._state.invitations.remove(pending)
-        elif collaborator is None:
+        elif collaborator is None and not self._organization_access(login):
             raise self._not_found(f"remove collaborator {login}")
-        if collaborator is not None:
+        if collaborator is not None:  # what the organization gives stays (GitHub answers 204)
             self._state.collaborators.remove(collaborator)
 
     def create_issue(self, title: str, body: str, labels: Sequence[str]) -> Issue:

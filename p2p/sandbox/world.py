@@ -35,6 +35,13 @@ class World(Protocol):
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
         """Give `login` access directly (an organization member, someone who accepted)."""
 
+    def add_organization_access(
+        self, login: str, permission: str = "read", *, team: str | None = None
+    ) -> None:
+        """`login` has access through the organization: its base permission (or ownership, with
+        "admin"), or a team's (`team`, a slug). GitHub lists them among the collaborators, and
+        no request on the repository takes that access away."""
+
     def add_invitation(
         self,
         login: str,

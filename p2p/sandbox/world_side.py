@@ -21,6 +21,7 @@ from p2p.sandbox.records import (
     _Invitation,
     _Item,
     _node_id,
+    _OrganizationAccess,
     _Reaction,
     _second,
 )
@@ -50,6 +51,17 @@ class WorldSide(SandboxCore):
             collaborator.role = role
         else:
             self._state.collaborators.append(_Collaborator(login=self._user(login).login, role=role))
+
+    def add_organization_access(
+        self, login: str, permission: str = "read", *, team: str | None = None
+    ) -> None:
+        """`login` has access through the organization: its base permission (or ownership, with
+        "admin"), or a team's (`team`, a slug). GitHub lists them among the collaborators, and
+        no request on the repository takes that access away."""
+        role = ROLE_NAMES.get(permission, permission)
+        self._state.organization_access.append(
+            _OrganizationAccess(login=self._user(login).login, role=role, team=team)
+        )
 
     def accept_invitation(self, login: str) -> None:
         """The invitee accepts: the invitation goes, the person becomes a collaborator."""

@@ -19,6 +19,7 @@ from tests.fake.records import (
     LEAN_COFFEE_STATUS,
     REACTIONS,
     REPOSITORY_ID,
+    ROLE_RANK,
     BoardRow,
     BoardView,
     Comment,
@@ -66,7 +67,10 @@ class GitHubState:
         self._ids = iter(range(ACCOUNT_IDS, 2**31))
         self._content_ids = iter(range(CONTENT_IDS, 2**63))
         self._users: dict[str, User] = {}
-        self._collaborators: dict[str, tuple[str, str]] = {}  # key -> (login, role)
+        self._collaborators: dict[str, tuple[str, str]] = {}  # key -> (login, role): direct access
+        # key -> (login, role, team slug or None): access through the organization (its base
+        # permission or ownership, or a team), which no request on the repository takes away.
+        self._org_access: dict[str, list[tuple[str, str, str | None]]] = {}
         self._invitations: dict[int, Invitation] = {}
         self._sent: list[datetime] = []  # when each invitation was sent (the 24 h limit)
         self._labels: dict[str, Label] = {}
@@ -136,6 +140,38 @@ class GitHubState:
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
         self._user(login)
         self._collaborators[login.casefold()] = (login, permission)
+
+    def add_organization_access(
+        self, login: str, permission: str = "read", *, team: str | None = None
+    ) -> None:
+        """`login` has access through the organization: its base permission (or ownership, with
+        "admin"), or a team's (`team`, a slug). GitHub lists them among the collaborators."""
+        user = self._user(login)
+        role = {"read": "pull", "write": "push"}.get(permission, permission)
+        self._org_access.setdefault(login.casefold(), []).append((user.login, role, team))
+
+    def access_of(self, login: str) -> tuple[str, str | None, list[tuple[str, str | None]]] | None:
+        """Everyone with access, as GitHub's collaborator list shows them: their highest role,
+        their direct role (None: through the organization only) and their organization grants."""
+        key = login.casefold()
+        direct = self._collaborators.get(key)
+        grants = [(role, team) for _, role, team in self._org_access.get(key, [])]
+        if direct is None and not grants:
+            return None
+        roles = [role for role, _ in grants] + ([direct[1]] if direct else [])
+        best = max(roles, key=lambda r: ROLE_RANK.index(r) if r in ROLE_RANK else 0)
+        return best, direct[1] if direct else None, grants
+
+    @property
+    def everyone_with_access(self) -> list[str]:
+        """Logins of every collaborator GitHub lists (affiliation all): direct ones first."""
+        found = [login for login, _ in self._collaborators.values()]
+        keys = {login.casefold() for login in found}
+        for grants in self._org_access.values():
+            if grants[0][0].casefold() not in keys:
+                found.append(grants[0][0])
+                keys.add(grants[0][0].casefold())
+        return found
 
     def add_invitation(
         self,

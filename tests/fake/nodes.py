@@ -402,7 +402,7 @@ class GraphQLNodes(GitHubState):
     def _gql_project(self, owner: str, number: int) -> JSON:
         self._check("projects", "projectV2")
         project = self._projects.get(number) if owner.casefold() == self.owner.casefold() else None
-        if project is None:
+        if project is None or self._projects_hidden:
             raise GraphQLFailure(f"Could not resolve to a ProjectV2 with the number {number}.", "NOT_FOUND")
         return self._gql_project_node(project)
 
@@ -546,7 +546,7 @@ class GraphQLNodes(GitHubState):
     def _project_by_id(self, project_id: str) -> Project:
         self._check("projects", "mutation")
         project = next((p for p in self._projects.values() if p.id == project_id), None)
-        if project is None:
+        if project is None or self._projects_hidden:
             raise GraphQLFailure(
                 f"Could not resolve to a node with the global id of '{project_id}'", "NOT_FOUND"
             )

@@ -214,8 +214,15 @@ class FakeGitHub(RestAPI, GraphQLAPI):
         )
 
     def deny(self, permission: Permission) -> None:
-        """The token lacks this permission: GitHub answers 403 (REST) or FORBIDDEN (GraphQL)."""
+        """The token lacks this permission: GitHub answers 403 (REST) or FORBIDDEN (GraphQL), as
+        it answers a classic token without the scope."""
         self._denied.add(permission)
+
+    def hide_projects(self) -> None:
+        """The token has no access to the owner's Projects (a fine-grained token or an App without
+        the Projects permission): GitHub answers as for a board that does not exist, `projectV2:
+        null` with a NOT_FOUND error (SPEC 8; recording github-project getInstance-project-not-found)."""
+        self._projects_hidden = True
 
     def token_invalid(self, invalid: bool = True) -> None:
         """Every request is answered 401 Bad credentials."""

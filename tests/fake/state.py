@@ -83,6 +83,7 @@ class GitHubState:
         self._next_comment = COMMENT_IDS
         self._deleted: set[str] = set()  # keys of accounts deleted since (see `delete_account`)
         self._denied: set[str] = set()  # what the token may not do (see `deny`)
+        self._projects_hidden = False  # the token sees no board (see `hide_projects`)
 
         owner_user = self._user(self.owner, "Organization" if owner_is_organization else "User")
         if not owner_is_organization:

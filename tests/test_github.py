@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -18,7 +19,7 @@ from p2p.github.credentials import find_token
 from p2p.models import FieldOption
 from p2p.port import FieldValue
 from tests.fake import FakeGitHub
-from tests.fake.records import EPOCH
+from tests.fake.records import EPOCH, SECONDARY_MESSAGES
 
 REPOSITORY = "profiq/peer-to-peer"
 TOKEN = "ghp_TopSecret0123456789abcdefghijklmnopqrs"
@@ -577,6 +578,57 @@ def test_a_429_rate_limit_is_waited_out_like_a_403(gh: FakeGitHub, port: GitHubR
     assert gh.waits[0] == 30.0 and 55 <= gh.waits[1] <= 62
     assert gh.invitation_for("alice") is not None
     assert (port.requests.reads, port.requests.writes) == (3, 2)
+
+
+@pytest.mark.parametrize("message", SECONDARY_MESSAGES)
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_secondary_limit_worded_without_rate_limit_and_no_retry_after_is_waited_out(
+    gh: FakeGitHub, port: GitHubRepository, message: str, status: Literal[403, 429]
+) -> None:
+    # Not a missing permission: at least a minute, then twice as long ("Best practices for using
+    # the REST API", GitHub Docs), and the label is made once it goes through.
+    gh.rate_limit_next("secondary", 2, method="POST", retry_after=None, status=status, message=message)
+
+    port.create_label("topic", "0e8a16", "")
+
+    assert gh.waits == [60.0, 120.0]
+    assert gh.labels == ["topic"]
+    assert port.requests.writes == 3
+
+
+def test_a_secondary_limit_with_retry_after_waits_that_long(gh: FakeGitHub, port: GitHubRepository) -> None:
+    gh.rate_limit_next("secondary", retry_after=7, message=SECONDARY_MESSAGES[0])
+
+    port.read_access()
+
+    assert gh.waits == [7.0]
+
+
+def test_a_secondary_limit_that_does_not_lift_ends_the_run_after_a_bounded_number_of_tries(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    gh.rate_limit_next("secondary", 10, method="POST", retry_after=None, message=SECONDARY_MESSAGES[1])
+
+    with pytest.raises(
+        GitHubError, match="rate limit stopped the run while trying to create label"
+    ) as raised:
+        port.create_label("topic", "0e8a16", "")
+
+    assert "lacks" not in raised.value.message  # not taken for a missing permission
+    assert gh.waits == [60.0, 120.0, 240.0]
+    assert port.requests.writes == 4
+
+
+def test_a_graphql_secondary_limit_worded_otherwise_is_waited_out(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    gh.add_project(1)
+    gh.rate_limit_next(
+        "secondary", path_regex="graphql", retry_after=None, status=200, message=SECONDARY_MESSAGES[0]
+    )
+
+    assert port.read_board(1) is not None
+    assert gh.waits == [60.0]
 
 
 def test_a_secondary_rate_limit_in_a_200_graphql_answer_is_waited_out(

@@ -477,14 +477,28 @@ def _next_link(headers: Mapping[str, Any]) -> str | None:
     return match.group(1) if match else None
 
 
+# How GitHub words a secondary rate limit. "Rate limits for the REST API" (GitHub Docs): a
+# secondary limit answers 403 or 429, with a retry-after header or without, and the message says
+# so; older and content-creation limits say it otherwise ("You have exceeded a secondary rate
+# limit", "You have triggered an abuse detection mechanism", "You have been temporarily blocked
+# from content creation"). "Best practices for using the REST API" (GitHub Docs): without
+# retry-after, "wait for at least one minute before retrying", and longer after repeated failures.
+SECONDARY_TEXTS = ("rate limit", "abuse detection", "temporarily blocked from content creation")
+
+
+def _says_rate_limit(text: str) -> bool:
+    lowered = text.lower()
+    return any(words in lowered for words in SECONDARY_TEXTS)
+
+
 def _rate_limited(error: GithubException) -> bool:
     """A primary or secondary rate-limit refusal: GitHub applied nothing."""
     if error.status not in (403, 429):
         return False
     data = error.data if isinstance(error.data, dict) else {}
-    message = str(data.get("message") or "").lower()
+    message = str(data.get("message") or "")
     header = _lowered(error.headers or {})
-    return "rate limit" in message or header.get("x-ratelimit-remaining") == "0" or "retry-after" in header
+    return _says_rate_limit(message) or header.get("x-ratelimit-remaining") == "0" or "retry-after" in header
 
 
 def _invitation_limit(error: GithubException, action: str) -> bool:
@@ -502,7 +516,6 @@ def _graphql_rate_limited(reply: Mapping[str, Any]) -> bool:
     # The GraphQL API may answer a rate limit, primary or secondary, with HTTP 200 and an error
     # ("Rate limits and query limits for the GraphQL API", GitHub Docs).
     return any(
-        isinstance(e, dict)
-        and (e.get("type") == "RATE_LIMITED" or "rate limit" in str(e.get("message")).lower())
+        isinstance(e, dict) and (e.get("type") == "RATE_LIMITED" or _says_rate_limit(str(e.get("message"))))
         for e in reply.get("errors") or []
     )

@@ -80,6 +80,7 @@ class _Fault:
     times: int
     rate: str = "secondary"
     retry_after: int | None = 60
+    message: str | None = None  # GitHub's words for a secondary limit, when not the usual ones
 
     def matches(self, method: str, path: str, operations: Sequence[str]) -> bool:
         if self.times <= 0:
@@ -196,9 +197,11 @@ class FakeGitHub(RestAPI, GraphQLAPI):
         operation: str | None = None,
         retry_after: int | None = 60,
         status: Literal[403, 429, 200] = 403,
+        message: str | None = None,
     ) -> None:
         """Refuse the next matching request(s) with a rate limit (nothing is applied): 403 or 429,
-        or, for a GraphQL request, an error in a 200 answer (a primary limit always is one)."""
+        or, for a GraphQL request, an error in a 200 answer (a primary limit always is one).
+        `message`: a secondary limit's other wordings (see SECONDARY_MESSAGES)."""
         self._faults.append(
             _Fault(
                 "rate",
@@ -210,6 +213,7 @@ class FakeGitHub(RestAPI, GraphQLAPI):
                 times,
                 kind,
                 retry_after,
+                message,
             )
         )
 
@@ -353,10 +357,11 @@ class FakeGitHub(RestAPI, GraphQLAPI):
             return (
                 200,
                 {**headers, "X-RateLimit-Resource": "graphql"},
-                {"errors": [{"message": MESSAGES["secondary"]}]},
+                {"errors": [{"message": fault.message or MESSAGES["secondary"]}]},
             )
         status = 403 if fault.status == 200 else fault.status
-        return HTTPError(status, MESSAGES["secondary"], headers=headers, docs=DOCS["secondary"]).reply()
+        said = fault.message or MESSAGES["secondary"]
+        return HTTPError(status, said, headers=headers, docs=DOCS["secondary"]).reply()
 
     def _handle(
         self,

@@ -133,6 +133,7 @@ class GitHubState:
         self._user(login)
         self._deleted.add(login.casefold())
         self._collaborators.pop(login.casefold(), None)
+        self._org_access.pop(login.casefold(), None)
 
     def is_deleted(self, login: str | None) -> bool:
         """Whether an account is gone (None: a comment seeded as a deleted account's)."""

@@ -142,6 +142,7 @@ def seed_github(fake: FakeGitHub, size: Size, *, upcoming: str | None = None) ->
     """The participants' proposals with their votes, the organizer, an empty board, and (given
     the next event's id) a few open seat requests."""
     people = logins(size.participants)
+    fake.add_users(*people)  # the participants have GitHub accounts: they can be invited
     fake.add_collaborator(ORGANIZER, "admin")
     numbers = [
         fake.add_issue(

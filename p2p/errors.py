@@ -61,6 +61,21 @@ class InvitationLimitError(GitHubError):
     """GitHub refuses more invitations: 50 per repository per 24 hours."""
 
 
+class UnknownLoginError(GitHubError):
+    """GitHub has no account of a login it was asked to invite (404): misspelt, renamed or deleted.
+
+    Only that person's invitation fails: the others of a plan go on.
+    """
+
+    def __init__(self, login: str, *, status: int | None = 404) -> None:
+        super().__init__(
+            f"GitHub knows no account {login!r} (404 Not Found): the login is misspelt, or the account "
+            "was renamed or deleted; correct the registration",
+            status=status,
+        )
+        self.login = login
+
+
 class GuardError(P2PError):
     """A plan tripped a safety guard (mass removal) and nothing was applied."""
 

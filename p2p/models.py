@@ -215,6 +215,9 @@ class Roundtable(Model):
 class Collaborator(Model):
     login: str
     permission: str | None = None
+    # Access given on the repository itself, which the toolkit grants and takes away (SPEC 4.2).
+    # False: access only through the organization (its base permission, a team, ownership).
+    direct: bool = True
 
 
 class Invitation(Model):

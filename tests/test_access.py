@@ -598,3 +598,60 @@ def test_actions_apply_through_the_port() -> None:
         ("cancel", 5),
         ("remove", "dave"),
     ]
+
+
+# --- access through the organization (SPEC 4.2: direct access only) -----------------------
+
+
+def through_organization(*logins: str) -> tuple[Collaborator, ...]:
+    """Collaborators whose access comes only from the organization (base permission, a team)."""
+    return tuple(Collaborator(login=login, permission="read", direct=False) for login in logins)
+
+
+def test_access_through_the_organization_is_never_removed_nor_counted_by_the_guard() -> None:
+    people = crowd(4)
+    roundtable = table(event(NEXT, *(reg(p, early(n), cancelled=True) for n, p in enumerate(people))))
+    direct = state(("olga", people[0]))
+    access = direct.model_copy(
+        update={"collaborators": direct.collaborators + through_organization(*people[1:])}
+    )
+
+    plan = plan_access(roundtable, access, NOW)
+
+    assert steps(plan.actions) == [("remove", people[0])]
+    assert plan.withdrawn == (people[0],)
+    assert plan.holders == 1
+    assert not plan.guard_tripped  # 4 removals would trip it: 3 of them cannot be made
+    notes = [n for n in plan.notes if "has access through the organization" in n]
+    assert notes == [
+        f"{p} has access through the organization: p2p leaves it alone "
+        "(an organization owner can take it away)"
+        for p in people[1:]
+    ]
+
+
+def test_a_desired_participant_with_access_only_through_the_organization_is_invited() -> None:
+    # PUT /collaborators answers 204 for an organization member, who becomes a direct
+    # collaborator: their seat's access is then the toolkit's to take away later.
+    roundtable = table(event(NEXT, *line("alice")), organizers=("olga",))
+    access = state(()).model_copy(update={"collaborators": through_organization("alice", "olga")})
+
+    plan = plan_access(roundtable, access, NOW)
+
+    assert steps(plan.actions) == [("invite", "alice")]  # the organizer's access is left as it is
+    assert not [n for n in plan.notes if "organization" in n and "alice" in n]
+
+
+def test_direct_access_besides_the_organizations_is_managed_as_before() -> None:
+    roundtable = table(event(NEXT, reg("alice", cancelled=True)))
+    access = state(("olga",)).model_copy(
+        update={
+            "collaborators": (
+                Collaborator(login="olga"),
+                Collaborator(login="alice", permission="write", direct=True),
+            )
+        }
+    )
+    plan = plan_access(roundtable, access, NOW)
+    assert steps(plan.actions) == [("remove", "alice")]
+    assert not any("organization" in n for n in plan.notes)

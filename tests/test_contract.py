@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from p2p.errors import GitHubError, InvitationLimitError, P2PError
+from p2p.errors import GitHubError, InvitationLimitError, P2PError, UnknownLoginError
 from p2p.github.adapter import GitHubRepository
 from p2p.models import Board, Issue
 from p2p.port import VALUES_PER_REQUEST, FieldValue, Port
@@ -28,6 +28,8 @@ EVENT = "2024-03-20"
 OTHER_EVENT = "2024-05-08"
 
 Sides = tuple[Port, World]  # the port under test, and GitHub's side around it
+# The people the tests invite have GitHub accounts; any other login is unknown (404).
+INVITED = ("dave", "late", *(f"person{n}" for n in range(51)))
 
 
 def _sides(
@@ -43,12 +45,14 @@ def _sides(
             organization=organization,
             viewer=viewer,
         )
+        sandbox.add_users(*INVITED)
         yield sandbox, sandbox
         sandbox.close()
         return
     # The real adapter, over HTTP, against the fake GitHub with the board a sandbox starts with.
     with FakeGitHub(REPOSITORY, now=NOW, owner_is_organization=organization, viewer=viewer) as fake:
         fake.add_project(1, fields={"Status": LEAN_COFFEE_STATUS})
+        fake.add_users(*INVITED)
         port = GitHubRepository.from_environment(
             REPOSITORY, env={"GITHUB_TOKEN": "ghp_contract0123456789", "P2P_WRITE_DELAY": "0"}
         )
@@ -109,6 +113,26 @@ def test_read_access_shows_collaborators_and_invitations_with_expiry(port: Port,
     assert all(i.id > 0 for i in access.invitations)
 
 
+def test_access_through_the_organization_is_listed_as_not_direct(port: Port, world: World) -> None:
+    # GitHub's collaborator list holds people whose access comes from the organization (SPEC 8).
+    world.add_collaborator("alice", "triage")
+    world.add_organization_access("alice", "write")  # a team gives more: the highest role shows
+    world.add_organization_access("erin", "read")  # the organization's base permission
+    world.add_organization_access("fay", "maintain", team="leads")
+
+    access = port.read_access()
+
+    assert {(c.login, c.permission, c.direct) for c in access.collaborators} == {
+        ("alice", "write", True),
+        ("erin", "read", False),
+        ("fay", "maintain", False),
+    }
+    port.remove_collaborator("erin")  # GitHub answers 204 and leaves the organization's access
+    assert ("erin", False) in {(c.login, c.direct) for c in port.read_access().collaborators}
+    assert port.invite("erin", "triage") is None  # a member becomes a direct collaborator
+    assert ("erin", True) in {(c.login, c.direct) for c in port.read_access().collaborators}
+
+
 def test_an_invitation_expires_after_seven_days(port: Port, world: World) -> None:
     world.add_invitation("bob", created_at=NOW - timedelta(days=6, hours=23))
     assert [i.expired for i in port.read_access().invitations] == [False]
@@ -125,6 +149,20 @@ def test_invite_sends_an_invitation(port: Port) -> None:
     assert (invitation.login, invitation.expired, invitation.permission) == ("dave", False, "triage")
     assert invitation.created_at == NOW
     assert [(i.id, i.login) for i in port.read_access().invitations] == [(invitation.id, "dave")]
+
+
+def test_an_invitation_to_a_login_github_does_not_know_is_refused_as_unknown(
+    port: Port, world: World
+) -> None:
+    # "Add a repository collaborator" (GitHub Docs): 404 for a login without an account.
+    with pytest.raises(UnknownLoginError) as raised:
+        port.invite("nobody-here", "triage")
+
+    assert raised.value.login == "nobody-here"
+    assert "GitHub knows no account 'nobody-here'" in raised.value.message
+    assert port.read_access().invitations == ()
+    world.add_user("nobody-here")  # the account is created: the invitation goes through
+    assert port.invite("nobody-here", "triage") is not None
 
 
 def test_invite_again_gives_back_the_pending_invitation(port: Port) -> None:

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -18,17 +19,20 @@ from p2p.github.credentials import find_token
 from p2p.models import FieldOption
 from p2p.port import FieldValue
 from tests.fake import FakeGitHub
-from tests.fake.records import EPOCH
+from tests.fake.records import EPOCH, SECONDARY_MESSAGES
 
 REPOSITORY = "profiq/peer-to-peer"
 TOKEN = "ghp_TopSecret0123456789abcdefghijklmnopqrs"
 EVENT = "2026-02-11"
 LABEL = f"event:{EVENT}"
+# The people the tests invite have GitHub accounts; any other login is unknown (404).
+INVITED = ("alice", "bob", "carol", "one-too-many")
 
 
 @pytest.fixture
 def gh() -> Iterator[FakeGitHub]:
     with FakeGitHub(REPOSITORY) as fake:
+        fake.add_users(*INVITED)
         yield fake
 
 
@@ -65,10 +69,9 @@ def test_read_access_takes_one_request_for_collaborators_and_one_for_invitations
     ]
     assert access.invitations[0].created_at == EPOCH - timedelta(days=1)
     assert access.owner_is_organization is True
-    assert gh.requests == [
-        ("GET", "/repos/profiq/peer-to-peer/collaborators"),
-        ("GET", "/repos/profiq/peer-to-peer/invitations"),
-    ]
+    # Who has access and from where in one GraphQL query (SPEC 4.2), the invitations from REST.
+    assert gh.requests == [("POST", "/graphql"), ("GET", "/repos/profiq/peer-to-peer/invitations")]
+    assert gh.operations == ["Collaborators"]
     assert (port.requests.reads, port.requests.writes) == (2, 0)
 
 
@@ -577,6 +580,57 @@ def test_a_429_rate_limit_is_waited_out_like_a_403(gh: FakeGitHub, port: GitHubR
     assert (port.requests.reads, port.requests.writes) == (3, 2)
 
 
+@pytest.mark.parametrize("message", SECONDARY_MESSAGES)
+@pytest.mark.parametrize("status", [403, 429])
+def test_a_secondary_limit_worded_without_rate_limit_and_no_retry_after_is_waited_out(
+    gh: FakeGitHub, port: GitHubRepository, message: str, status: Literal[403, 429]
+) -> None:
+    # Not a missing permission: at least a minute, then twice as long ("Best practices for using
+    # the REST API", GitHub Docs), and the label is made once it goes through.
+    gh.rate_limit_next("secondary", 2, method="POST", retry_after=None, status=status, message=message)
+
+    port.create_label("topic", "0e8a16", "")
+
+    assert gh.waits == [60.0, 120.0]
+    assert gh.labels == ["topic"]
+    assert port.requests.writes == 3
+
+
+def test_a_secondary_limit_with_retry_after_waits_that_long(gh: FakeGitHub, port: GitHubRepository) -> None:
+    gh.rate_limit_next("secondary", retry_after=7, message=SECONDARY_MESSAGES[0])
+
+    port.read_access()
+
+    assert gh.waits == [7.0]
+
+
+def test_a_secondary_limit_that_does_not_lift_ends_the_run_after_a_bounded_number_of_tries(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    gh.rate_limit_next("secondary", 10, method="POST", retry_after=None, message=SECONDARY_MESSAGES[1])
+
+    with pytest.raises(
+        GitHubError, match="rate limit stopped the run while trying to create label"
+    ) as raised:
+        port.create_label("topic", "0e8a16", "")
+
+    assert "lacks" not in raised.value.message  # not taken for a missing permission
+    assert gh.waits == [60.0, 120.0, 240.0]
+    assert port.requests.writes == 4
+
+
+def test_a_graphql_secondary_limit_worded_otherwise_is_waited_out(
+    gh: FakeGitHub, port: GitHubRepository
+) -> None:
+    gh.add_project(1)
+    gh.rate_limit_next(
+        "secondary", path_regex="graphql", retry_after=None, status=200, message=SECONDARY_MESSAGES[0]
+    )
+
+    assert port.read_board(1) is not None
+    assert gh.waits == [60.0]
+
+
 def test_a_secondary_rate_limit_in_a_200_graphql_answer_is_waited_out(
     gh: FakeGitHub, port: GitHubRepository
 ) -> None:
@@ -641,7 +695,7 @@ def test_a_502_on_a_mutation_is_not_retried(gh: FakeGitHub, port: GitHubReposito
 
 
 def test_reads_are_retried_on_5xx_and_dropped_connections(gh: FakeGitHub, port: GitHubRepository) -> None:
-    gh.fail_next("GET", "/collaborators", 502, after_apply=False)
+    gh.fail_next("POST", "graphql", 502, after_apply=False, operation="Collaborators")
     gh.reset_next("GET", "/invitations")
     gh.fail_next("POST", "graphql", 503, after_apply=False, operation="Topics")
 
@@ -710,6 +764,21 @@ def test_a_missing_permission_is_named(
     with pytest.raises(GitHubError, match=named) as raised:
         call(port)  # type: ignore[operator]
     assert "profiq" in raised.value.message
+
+
+def test_read_access_pages_collaborators_in_graphql_past_100(gh: FakeGitHub, port: GitHubRepository) -> None:
+    for n in range(150):
+        gh.add_organization_access(f"member{n:03d}", "read")
+    gh.add_collaborator("alice", "triage")
+
+    access = port.read_access()
+
+    by_login = {c.login: c for c in access.collaborators}
+    assert len(by_login) == 152  # with the token's user
+    assert by_login["alice"].direct and by_login["alice"].permission == "triage"
+    assert not by_login["member149"].direct and by_login["member149"].permission == "read"
+    assert gh.operations == ["Collaborators", "Collaborators"]
+    assert port.requests.reads == 3  # two pages of collaborators, one of invitations
 
 
 def test_a_missing_repository_is_named() -> None:
@@ -801,6 +870,7 @@ def test_an_api_url_github_redirects_elsewhere_is_a_clear_error(gh: FakeGitHub) 
 
 def test_a_secret_in_the_api_url_stays_out_of_messages() -> None:
     with FakeGitHub(REPOSITORY, api_url="https://ghe.example.com/api/v3") as gh:
+        gh.add_users("alice")
         port = adapter(GITHUB_API_URL="https://x-access-token:Sekrit0123456789@ghe.example.com/api/v3")
         gh.reset_next("PUT", "/collaborators/alice")
         with pytest.raises(GitHubError) as raised:

@@ -31,6 +31,7 @@ def test_put_collaborator_answers_201_with_an_invitation_then_204_for_a_collabor
     fake_github: FakeGitHub,
 ) -> None:
     fake_github.add_collaborator("bob")
+    fake_github.add_users("alice")
 
     invited = requests.put(
         f"{REPO}/collaborators/alice", json={"permission": "push"}, headers=AUTH, timeout=5

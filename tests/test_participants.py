@@ -222,6 +222,7 @@ def test_the_invitation_limit_stops_inviting_keeps_what_was_done_and_the_next_ru
     world.add_collaborator("olga")
     world.add_collaborator("zed")  # leaves, so a withdrawal comes first
     for n in range(48):  # invitations sent today, by hand, to people outside the event files
+        world.add_user(f"guest{n}")
         world.invite(f"guest{n}", "pull")
     world.close()
     write_roundtable(

@@ -49,6 +49,7 @@ def test_first_run_converges_second_writes_nothing_steady_state_costs_two_reques
     tmp_path: Path, gh: FakeGitHub
 ) -> None:
     write_roundtable(tmp_path, {SOON: line("alice", "Bob", "carol", "dave"), LATER: line("erin")})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("maintainer", "maintain")  # never managed: never touched
 
     first = p2p(tmp_path, "participants", "sync")
@@ -80,6 +81,7 @@ def test_first_run_converges_second_writes_nothing_steady_state_costs_two_reques
 
 def test_dry_run_makes_no_write_request(tmp_path: Path, gh: FakeGitHub) -> None:
     write_roundtable(tmp_path, {SOON: [("alice", 0), ("bob", 1, True)]})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("bob")
     gh.add_invitation("alice", expired=True)
 
@@ -91,13 +93,15 @@ def test_dry_run_makes_no_write_request(tmp_path: Path, gh: FakeGitHub) -> None:
         r"^reinvite +alice +accepted #1 for .*, invitation of .* expired$", result.stdout, re.MULTILINE
     )
     assert gh.writes == 0
-    assert all(method == "GET" for method, _ in gh.requests)
+    assert all(method == "GET" or path == "/graphql" for method, path in gh.requests)
+    assert gh.operations == ["Collaborators"]  # a query, no mutation
 
 
 def test_invitation_limit_stops_inviting_and_the_next_day_continues(tmp_path: Path, gh: FakeGitHub) -> None:
     write_roundtable(
         tmp_path, {SOON: [("zed", 0, True), ("alice", 1), ("bob", 2), ("carol", 3), ("dave", 4)]}, capacity=4
     )
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("zed")
     gh.invitation_limit = 2  # as if 48 of GitHub's 50 had been sent today
 
@@ -133,6 +137,7 @@ def test_invitation_limit_reached_at_the_first_invitation_says_what_was_kept(
     tmp_path: Path, gh: FakeGitHub, leaving: tuple[str, ...], kept: str
 ) -> None:
     write_roundtable(tmp_path, {SOON: [*line("alice", "bob"), *((login, 9, True) for login in leaving)]})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     for login in leaving:
         gh.add_collaborator(login)
     gh.invitation_limit = 0  # yesterday's run used all 50
@@ -152,6 +157,7 @@ def test_a_run_interrupted_half_way_converges_on_the_next_without_duplicates(
     tmp_path: Path, gh: FakeGitHub
 ) -> None:
     write_roundtable(tmp_path, {SOON: line("alice", "bob", "carol", "dave", "erin", "fay")}, capacity=6)
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     # The third write is applied by GitHub, but the answer is lost: a 502 after the fact.
     gh.fail_next("PUT", r"/collaborators/carol$", status=502, after_apply=True, times=10)
 
@@ -182,6 +188,7 @@ def test_a_run_interrupted_half_way_converges_on_the_next_without_duplicates(
 def test_the_guard_applies_nothing_then_force_lets_it_through(tmp_path: Path, gh: FakeGitHub) -> None:
     people = [f"p{n}" for n in range(6)]
     write_roundtable(tmp_path, {SOON: [(p, n, n < 3) for n, p in enumerate(people)]}, capacity=6)
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     for login in people:
         gh.add_collaborator(login)
 
@@ -201,6 +208,7 @@ def test_the_guard_applies_nothing_then_force_lets_it_through(tmp_path: Path, gh
 def test_personal_repository_note(tmp_path: Path) -> None:
     write_roundtable(tmp_path, {SOON: line("alice")})
     with FakeGitHub(REPOSITORY, owner_is_organization=False, now=datetime.now(UTC)) as gh:
+        gh.add_users_of(tmp_path)  # their accounts exist on GitHub
         gh.add_collaborator("olga")
         result = p2p(tmp_path, "participants", "sync")
         assert result.exit_code == 0, result.output
@@ -212,6 +220,7 @@ def test_status_reads_github_when_a_token_is_set(tmp_path: Path, gh: FakeGitHub)
     write_roundtable(
         tmp_path, {SOON: [("alice", 0), ("bob", 1), ("carol", 2), ("dave", 3, True)]}, capacity=2
     )
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("Alice")
     gh.add_invitation("carol")
     gh.add_invitation("bob", created_at=gh.now - timedelta(days=8))
@@ -262,6 +271,7 @@ def test_status_reads_github_when_a_token_is_set(tmp_path: Path, gh: FakeGitHub)
 def test_status_reads_github_with_the_gh_cli_login_as_sync_does(tmp_path: Path, gh: FakeGitHub) -> None:
     """No token variable, but `gh auth login` done: sync uses gh's token, so status does too."""
     write_roundtable(tmp_path, {SOON: line("alice", "bob")})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.add_collaborator("alice")
     tools = tmp_path / "bin"
     tools.mkdir()
@@ -284,6 +294,7 @@ def test_status_reads_github_with_the_gh_cli_login_as_sync_does(tmp_path: Path, 
 
 def test_a_refused_token_is_one_clear_error_without_the_token(tmp_path: Path, gh: FakeGitHub) -> None:
     write_roundtable(tmp_path, {SOON: line("alice")})
+    gh.add_users_of(tmp_path)  # their accounts exist on GitHub
     gh.token_invalid()
 
     result = p2p(tmp_path, "participants", "sync")
@@ -292,3 +303,60 @@ def test_a_refused_token_is_one_clear_error_without_the_token(tmp_path: Path, gh
     assert result.stderr.startswith("error: ")
     assert TOKEN not in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_login_github_does_not_know_is_reported_at_its_line_and_the_others_are_invited(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    # "bob" was misspelt (or renamed, or deleted): GitHub answers his invitation 404.
+    write_roundtable(tmp_path, {SOON: line("alice", "bob", "carol")}, organizers=("olga", "ghostly-org"))
+    gh.add_users("alice", "carol")
+    event_file = f"events/{SOON.isoformat()}.yaml"
+    text = (tmp_path / event_file).read_text(encoding="utf-8").splitlines()
+    bob_line = text.index("  - github: bob") + 1
+
+    first = p2p(tmp_path, "participants", "sync")
+
+    assert first.exit_code == 1
+    assert done(first) == ["invite alice", "invite carol"]
+    assert sorted(i.login for i in gh.invitations) == ["alice", "carol"]
+    errors = first.stderr.splitlines()
+    assert errors[0].startswith("p2p.yaml:5: GitHub knows no account 'ghostly-org' (404 Not Found)")
+    assert errors[1].startswith(f"{event_file}:{bob_line}: GitHub knows no account 'bob' (404 Not Found)")
+    assert "check `repository:`" not in first.output
+    assert "Traceback" not in first.output
+
+    # The next run asks again for the unknown ones only, and still exits 1.
+    gh.reset_counts()
+    second = p2p(tmp_path, "participants", "sync")
+    assert second.exit_code == 1
+    assert sent_invitations(gh) == Counter({"ghostly-org": 1, "bob": 1})
+
+
+def test_access_through_the_organization_is_reported_once_and_not_removed(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    # Four cancelled: only one has direct access; the others' comes from the organization, which
+    # the toolkit cannot take away: no removal, no guard, one note each.
+    write_roundtable(
+        tmp_path, {SOON: [("alice", 0), *((p, n, True) for n, p in enumerate(("p1", "p2", "p3", "p4")))]}
+    )
+    gh.add_users_of(tmp_path)
+    gh.add_collaborator("p1")
+    for login in ("p2", "p3", "p4"):
+        gh.add_organization_access(login, "read")
+    gh.add_organization_access("alice", "read")
+
+    result = p2p(tmp_path, "participants", "sync")
+
+    assert result.exit_code == 0, result.output
+    assert done(result) == ["remove p1", "invite alice"]
+    for login in ("p2", "p3", "p4"):
+        assert result.stdout.count(f"note: {login} has access through the organization") == 1
+    assert [m for m, path in gh.requests if m == "DELETE"] == ["DELETE"]
+    assert gh.collaborators["alice"] == "triage"  # an organization member, made direct: no invitation
+    assert gh.invitations == []
+
+    again = p2p(tmp_path, "participants", "sync")
+    assert again.exit_code == 0
+    assert done(again) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from p2p.cli.workspace import SANDBOX_FILE, Workspace
-from p2p.errors import GitHubError, P2PError
+from p2p.errors import GitHubError, P2PError, UnknownLoginError
 from p2p.models import Roundtable, Settings
 from p2p.port import Port
 from p2p.sandbox.store import Sandbox
@@ -48,7 +48,7 @@ def test_ids_look_like_githubs() -> None:
 
 
 def test_nothing_is_written_before_close(path: Path) -> None:
-    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW, people=["alice"])
     sandbox.invite("alice", "triage")
     assert not path.exists()
 
@@ -59,7 +59,7 @@ def test_nothing_is_written_before_close(path: Path) -> None:
 
 
 def test_close_then_open_again_keeps_everything(path: Path) -> None:
-    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW, people=["bob"])
     sandbox.add_collaborator("alice")
     invitation = sandbox.invite("bob", "push")
     issue = sandbox.create_issue("Hiring", "body", ["topic", "event:2024-03-20"])
@@ -175,7 +175,8 @@ def test_close_without_changes_does_not_rewrite(path: Path) -> None:
 
 
 def test_the_workspace_opens_and_closes_the_sandbox(tmp_path: Path) -> None:
-    roundtable = Roundtable(settings=Settings(repository=REPOSITORY))
+    # The sandbox knows the people the roundtable's files name: alice, an organizer.
+    roundtable = Roundtable(settings=Settings(repository=REPOSITORY, organizers=("alice",)))
     lines: list[str] = []
     workspace = Workspace(root=tmp_path, sandbox=True, verbose=True, err=lines.append, _roundtable=roundtable)
 
@@ -202,6 +203,7 @@ def test_the_clock_defaults_to_now_and_can_be_moved() -> None:
     sandbox.now += timedelta(days=1)
 
     assert sandbox.now == NOW + timedelta(days=1)
+    sandbox.add_user("alice")
     invitation = sandbox.invite("alice", "triage")
     assert invitation is not None and invitation.created_at == NOW + timedelta(days=1)
 
@@ -340,3 +342,19 @@ def test_long_lists_cost_a_request_per_page() -> None:
     assert sandbox.requests.reads == 3  # collaborators: 2 pages, invitations: 1
     sandbox.read_topics("x")
     assert sandbox.requests.reads == 5  # the event's issues: 2 pages; proposals: 1
+
+
+def test_an_invitation_to_a_login_nobody_made_known_is_refused_as_unknown(path: Path) -> None:
+    # The people given when it is opened have accounts (the command line gives every login of the
+    # roundtable's files); any other login is unknown, as GitHub answers 404 for it.
+    sandbox = Sandbox.open(path, repository=REPOSITORY, now=NOW, people=["Alice"])
+
+    assert sandbox.invite("alice", "triage") is not None
+    with pytest.raises(UnknownLoginError, match="GitHub knows no account 'alise'"):
+        sandbox.invite("alise", "triage")
+    sandbox.close()
+
+    # The people are not kept in the file: opened without them, only who was seen is known.
+    again = Sandbox.open(path, repository=REPOSITORY, now=NOW)
+    assert again.knows("alice")  # invited: GitHub has the account
+    assert not again.knows("carol")

@@ -48,6 +48,7 @@ def write_roundtable(root: Path) -> None:
 def fake(tmp_path: Path) -> Iterator[FakeGitHub]:
     write_roundtable(tmp_path)
     with FakeGitHub(REPOSITORY, now=NOW) as github:
+        github.add_users_of(tmp_path)  # the roundtable's people have GitHub accounts
         github.add_project(1)
         for n in range(1, TOPICS):  # 99 proposals by participants, plus one seeded topic
             author = PEOPLE[n % 12]

@@ -27,10 +27,15 @@ def setup(ws: Workspace, *, dry_run: bool) -> int:
 
 
 def no_board(ws: Workspace, number: int) -> str:
+    # GitHub answers a token without Projects access as it answers for a board that does not
+    # exist: `projectV2: null` with a NOT_FOUND error (recording github-project
+    # getInstance-project-not-found). Both causes are named; `p2p doctor` tells them apart.
     owner = ws.repository().split("/")[0]
     return (
-        f"GitHub: {owner} has no Projects board #{number}: create one, "
-        "or fix `project:` in p2p.yaml (the board's number is in its address)"
+        f"GitHub shows no Projects board #{number} of {owner}: either there is no such board (create "
+        "one, or fix `project:` in p2p.yaml: the board's number is in its address), or the token "
+        f"lacks access to {owner}'s Projects (give it the Projects permission, read and write); "
+        "`p2p doctor` tells which"
     )
 
 

@@ -171,7 +171,10 @@ class BoardWriter:
             else:
                 self._board = self.ws.port().read_board(number)
                 if self._board is None:
-                    self.failed.append(f"no Projects board #{number}: no card is moved")
+                    self.failed.append(
+                        f"no Projects board #{number}, or the token lacks Projects access "
+                        "(`p2p doctor` tells which): no card is moved"
+                    )
         return self._board
 
     def write(self, move: Move) -> None:

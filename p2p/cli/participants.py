@@ -11,10 +11,19 @@ from typing import Any
 
 from p2p.cli.event import check_one_line
 from p2p.cli.workspace import Workspace
-from p2p.errors import GuardError, InputErrors, InvitationLimitError, NothingToDo, P2PError, UsageError
-from p2p.files import EVENTS_DIR
+from p2p.errors import (
+    GuardError,
+    InputErrors,
+    InvitationLimitError,
+    NothingToDo,
+    P2PError,
+    UnknownLoginError,
+    UsageError,
+)
+from p2p.files import EVENTS_DIR, SETTINGS_FILE
 from p2p.files.edit import EventDocument, edit_event
 from p2p.files.load import load_event, relative_path
+from p2p.files.reader import Problems, parse_yaml
 from p2p.models import AccessState, Event, Roundtable, check_login, login_key
 from p2p.port import INVITATION_LIMIT, INVITATION_WINDOW
 from p2p.rules.access import (
@@ -314,11 +323,19 @@ def sync_with(ws: Workspace, access: AccessState, *, dry_run: bool, force: bool)
         return 0
     if not count:
         return 0
-    outcome = apply_plan(plan.actions, ws.port(), report=ws.out, progress=ws.progress)
+    # A login GitHub does not know fails its own invitation only (SPEC 4.2): the others go on.
+    outcome = apply_plan(
+        plan.actions, ws.port(), report=ws.out, progress=ws.progress, go_on=(UnknownLoginError,)
+    )
     done = len(outcome.done)
+    unknown = [f"{_registered_at(ws, action)}: {error.message}" for action, error in outcome.skipped]
     if outcome.error is None:
         ws.out(f"repository access: {_changes(done)} made")
+        if unknown:
+            raise P2PError("\n".join(unknown))
         return 0
+    for line in unknown:
+        ws.err(line)
     if isinstance(outcome.error, InvitationLimitError):
         left = sum(1 for a in plan.actions[done:] if isinstance(a, Invite | Reinvite))
         again = (ws.now + INVITATION_WINDOW).astimezone(roundtable.settings.zone)
@@ -336,6 +353,30 @@ def sync_with(ws: Workspace, access: AccessState, *, dry_run: bool, force: bool)
     raise P2PError(
         f"{what} failed ({done} of {count} changes made before it stay made): {outcome.error.message}"
     )
+
+
+def _registered_at(ws: Workspace, action: object) -> str:
+    """`file:line` of the registration that asked for an invitation: the login in the event's
+    participants, or among the organizers of p2p.yaml."""
+    login = str(getattr(action, "login", ""))
+    event_id = getattr(action, "event_id", None)
+    event = ws.roundtable().event(event_id) if isinstance(event_id, str) else None
+    path = ws.event_path(event) if event is not None else ws.root / SETTINGS_FILE
+    where = relative_path(path, ws.root)
+    try:
+        parsed = parse_yaml(path.read_text(encoding="utf-8"), Problems(where))
+    except OSError:
+        return where
+    if parsed is None or not isinstance(parsed.data, dict):
+        return where
+    key = "participants" if event is not None else "organizers"
+    entries = parsed.data.get(key) or []
+    for index, entry in enumerate(entries if isinstance(entries, list) else []):
+        written = entry.get("github") if isinstance(entry, dict) else entry
+        if isinstance(written, str) and login_key(written) == login_key(login):
+            loc: tuple[str | int, ...] = (key, index, "github") if event is not None else (key, index)
+            return f"{where}:{parsed.lines.get(loc, parsed.lines.get((key, index), 1))}"
+    return where
 
 
 def _check_guard(ws: Workspace, plan: AccessPlan, *, dry_run: bool, force: bool) -> None:

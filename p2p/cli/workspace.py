@@ -112,7 +112,10 @@ class Workspace:
                 from p2p.sandbox.store import Sandbox
 
                 self._port = Sandbox.open(
-                    self.root / SANDBOX_FILE, repository=self.repository(), now=self.now
+                    self.root / SANDBOX_FILE,
+                    repository=self.repository(),
+                    now=self.now,
+                    people=self._people(),
                 )
             else:
                 from p2p.github.credentials import api_url, find_token
@@ -123,6 +126,15 @@ class Workspace:
 
                 self._port = GitHubRepository.from_environment(repository, env=self.env, token=token)
         return self._port
+
+    def _people(self) -> list[str]:
+        """Every login the roundtable's files name: the accounts the sandbox's GitHub has."""
+        roundtable = self.roundtable()
+        found = list(roundtable.settings.organizers)
+        for event in roundtable.events:
+            found += [r.github for r in event.participants]
+            found += [p.github for p in event.presenters if p.github]
+        return found
 
     def apply(self, actions: Sequence[Action], *, dry_run: bool, empty: str) -> None:
         """Print the plan; unless it is a dry run, apply it through the port and raise the error

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from p2p.errors import GitHubError
+from p2p.errors import GitHubError, UnknownLoginError
 from p2p.github import mapping
 from p2p.github.client import GitHubClient, already_exists, repeated
 from p2p.github.mapping import NEW_OPTION
@@ -20,6 +20,7 @@ from p2p.models import (
     Board,
     BoardField,
     BoardItem,
+    Collaborator,
     Comment,
     FieldType,
     Invitation,
@@ -36,6 +37,7 @@ from p2p.port import (
     check_batch,
     check_creatable,
     item_name,
+    not_found,
     values_name,
 )
 
@@ -80,13 +82,35 @@ class GitHubRepository:
     # --- the port: reads -------------------------------------------------------------------
 
     def read_access(self) -> AccessState:
-        collaborators = tuple(
-            mapping.collaborator(row)
-            for row in self._client.pages(
-                f"{self._base}/collaborators", action="list collaborators", need="administration"
-            )
-        )
+        # One GraphQL query, page after page, tells who has access and where it comes from (REST's
+        # list does not say); the invitations come from REST (GraphQL has no repository's).
+        collaborators: list[Collaborator] = []
         owner_types: set[str] = set()
+        variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "after": None}
+        while True:
+            data = self._client.graphql(
+                "collaborators",
+                variables,
+                action="list collaborators",
+                need="administration",
+                missing_ok=("repository",),
+            )
+            repository = data.get("repository")
+            if repository is None:
+                raise self._client.error(not_found("list collaborators", self._repository))
+            owner_type = (repository.get("owner") or {}).get("__typename")
+            if owner_type:
+                owner_types.add(str(owner_type))
+            page = repository.get("collaborators") or {}
+            collaborators += [
+                mapping.graphql_collaborator(edge)
+                for edge in page.get("edges") or []
+                if edge and (edge.get("node") or {}).get("login")
+            ]
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                break
+            variables["after"] = info.get("endCursor")
         invitations = []
         for row in self._client.pages(
             f"{self._base}/invitations", action="list invitations", need="administration"
@@ -105,7 +129,9 @@ class GitHubRepository:
             # organization never is.
             organization = not any(login_key(c.login) == login_key(self.owner) for c in collaborators)
         return AccessState(
-            owner_is_organization=organization, collaborators=collaborators, invitations=tuple(invitations)
+            owner_is_organization=organization,
+            collaborators=tuple(collaborators),
+            invitations=tuple(invitations),
         )
 
     def read_topics(self, event_id: str) -> TopicState:
@@ -280,15 +306,23 @@ class GitHubRepository:
     # --- the port: writes ------------------------------------------------------------------
 
     def invite(self, login: str, permission: str) -> Invitation | None:
-        # 201 with the invitation, or 204 when the person already has access ("Add a repository
-        # collaborator", GitHub Docs).
-        _, data = self._client.send(
-            "PUT",
-            f"{self._base}/collaborators/{quote(login, safe='')}",
-            action=f"invite {login}",
-            need="administration",
-            body={"permission": permission},
-        )
+        # 201 with the invitation, or 204 when the person already has access; 404 for a login
+        # GitHub has no account of ("Add a repository collaborator", GitHub Docs; the recording
+        # octokit-fixtures/add-and-remove-repository-collaborator shows the 201).
+        try:
+            _, data = self._client.send(
+                "PUT",
+                f"{self._base}/collaborators/{quote(login, safe='')}",
+                action=f"invite {login}",
+                need="administration",
+                body={"permission": permission},
+            )
+        except GitHubError as error:
+            if error.status == 404 and not isinstance(error, UnknownLoginError):
+                # The repository was just read (a plan reads access first): the login is what
+                # GitHub does not know.
+                raise self._client.error(UnknownLoginError(login)) from None
+            raise
         return (
             mapping.invitation(data, self._client.now())
             if isinstance(data, dict) and data.get("invitee")

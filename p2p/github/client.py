@@ -8,6 +8,7 @@ module that imports PyGithub.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import time
@@ -305,8 +306,10 @@ class GitHubClient:
     def error(self, error: GitHubError) -> GitHubError:
         """The error with the token scrubbed from its message, whatever GitHub echoed."""
         if len(self._token) >= 8 and self._token in error.message:
-            cleaned = error.message.replace(self._token, "***")
-            return type(error)(cleaned, status=error.status)
+            cleaned = copy.copy(error)  # the same kind of error (and its attributes), scrubbed
+            cleaned.message = error.message.replace(self._token, "***")
+            cleaned.args = (cleaned.message,)
+            return cleaned
         return error
 
     def _unreachable(self, error: RequestException, *, action: str, write: bool) -> GitHubError:
@@ -474,14 +477,28 @@ def _next_link(headers: Mapping[str, Any]) -> str | None:
     return match.group(1) if match else None
 
 
+# How GitHub words a secondary rate limit. "Rate limits for the REST API" (GitHub Docs): a
+# secondary limit answers 403 or 429, with a retry-after header or without, and the message says
+# so; older and content-creation limits say it otherwise ("You have exceeded a secondary rate
+# limit", "You have triggered an abuse detection mechanism", "You have been temporarily blocked
+# from content creation"). "Best practices for using the REST API" (GitHub Docs): without
+# retry-after, "wait for at least one minute before retrying", and longer after repeated failures.
+SECONDARY_TEXTS = ("rate limit", "abuse detection", "temporarily blocked from content creation")
+
+
+def _says_rate_limit(text: str) -> bool:
+    lowered = text.lower()
+    return any(words in lowered for words in SECONDARY_TEXTS)
+
+
 def _rate_limited(error: GithubException) -> bool:
     """A primary or secondary rate-limit refusal: GitHub applied nothing."""
     if error.status not in (403, 429):
         return False
     data = error.data if isinstance(error.data, dict) else {}
-    message = str(data.get("message") or "").lower()
+    message = str(data.get("message") or "")
     header = _lowered(error.headers or {})
-    return "rate limit" in message or header.get("x-ratelimit-remaining") == "0" or "retry-after" in header
+    return _says_rate_limit(message) or header.get("x-ratelimit-remaining") == "0" or "retry-after" in header
 
 
 def _invitation_limit(error: GithubException, action: str) -> bool:
@@ -499,7 +516,6 @@ def _graphql_rate_limited(reply: Mapping[str, Any]) -> bool:
     # The GraphQL API may answer a rate limit, primary or secondary, with HTTP 200 and an error
     # ("Rate limits and query limits for the GraphQL API", GitHub Docs).
     return any(
-        isinstance(e, dict)
-        and (e.get("type") == "RATE_LIMITED" or "rate limit" in str(e.get("message")).lower())
+        isinstance(e, dict) and (e.get("type") == "RATE_LIMITED" or _says_rate_limit(str(e.get("message"))))
         for e in reply.get("errors") or []
     )

@@ -77,6 +77,24 @@ def collaborator(row: Mapping[str, Any]) -> Collaborator:
     return Collaborator(login=row["login"], permission=row.get("role_name"))
 
 
+def graphql_collaborator(edge: Mapping[str, Any]) -> Collaborator:
+    """A collaborator of GraphQL's `collaborators` connection, with where their access comes from.
+
+    A source that is a Repository (the repository itself) is direct access; sources that are the
+    Organization (base permission, ownership) or a Team are not, and cannot be taken away on the
+    repository. GitHub sends no sources for some accounts (the schema allows null): those count
+    as direct, managed as before.
+    """
+    sources = [s for s in edge.get("permissionSources") or [] if s]
+    kinds = {str((s.get("source") or {}).get("__typename") or "") for s in sources}
+    permission = edge.get("permission")
+    return Collaborator(
+        login=str((edge.get("node") or {}).get("login") or ""),
+        permission=str(permission).lower() if permission else None,
+        direct=not sources or "Repository" in kinds,
+    )
+
+
 def invitation(row: Mapping[str, Any], now: datetime) -> Invitation:
     created = moment(str(row["created_at"]))
     expired = row.get("expired")

@@ -19,7 +19,7 @@ count never exceeds the capacity at any step of a plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -87,6 +87,8 @@ class Invite:
     login: str
     permission: str
     reason: str
+    # The event whose registration asks for it (None: an organizer), to point at its line.
+    event_id: str | None = field(default=None, compare=False)
 
     @property
     def verb(self) -> str:
@@ -111,6 +113,8 @@ class Reinvite:
     permission: str
     expired: tuple[int, ...]
     reason: str
+    # The event whose registration asks for it (None: an organizer), to point at its line.
+    event_id: str | None = field(default=None, compare=False)
 
     @property
     def verb(self) -> str:
@@ -204,6 +208,7 @@ class Claim:
     login: str
     why: str
     rank: tuple[int, int, int]
+    event_id: str | None = None  # the registration's event; None for an organizer
     # Kept after an event: whoever holds access keeps it, but nobody is invited, or invited again,
     # for an event that is over (an old roster would otherwise invite people years later, and
     # re-send an unaccepted invitation every seven days forever).
@@ -260,10 +265,11 @@ def roster(roundtable: Roundtable, now: datetime) -> Roster:
                     seat.login,
                     f"{seat.describe()} for {event.id} (kept after the event)",
                     (2, len(events) - index, position),
+                    event.id,
                     invite=False,
                 )
             else:
-                claim = Claim(seat.login, f"{seat.describe()} for {event.id}", (1, index, position))
+                claim = Claim(seat.login, f"{seat.describe()} for {event.id}", (1, index, position), event.id)
             if key not in desired or claim.rank < desired[key].rank:
                 desired[key] = claim
     organizers = frozenset(login_key(o) for o in settings.organizers)
@@ -312,24 +318,34 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
     invitations_by_key: dict[str, list[Invitation]] = {}
     for invitation in sorted(access.invitations, key=lambda i: (i.created_at, i.id)):
         invitations_by_key.setdefault(login_key(invitation.login), []).append(invitation)
-    collaborators = {login_key(c.login): c.login for c in access.collaborators}
+    # Direct access only is managed (SPEC 4.2): access through the organization (its base
+    # permission, a team, ownership) is listed by GitHub but no request on the repository takes
+    # it away, so it is neither removed nor counted by the guard; a desired person who holds only
+    # such access is invited, which makes them a direct collaborator (GitHub answers 204).
+    collaborators = {login_key(c.login): c.login for c in access.collaborators if c.direct}
+    through_organization = {login_key(c.login): c.login for c in access.collaborators if not c.direct}
+    kept: list[str] = []  # managed people no longer desired whose access the organization gives
 
     withdrawals: list[CancelInvitation | RemoveCollaborator] = []
     invitations: list[tuple[Claim, Invite | Reinvite]] = []
     withdrawn: list[str] = []  # people losing access or a live invitation, routine ones aside
-    for key in sorted(set(who.desired) | set(collaborators) | set(invitations_by_key)):
+    for key in sorted({*who.desired, *collaborators, *invitations_by_key, *through_organization}):
         held = invitations_by_key.get(key, [])
         live = [i for i in held if not i.expired]
         claim = who.desired.get(key)
         if claim is not None:
             if key in collaborators or live or not claim.invite:
                 continue
+            if key in through_organization and key in who.organizers:
+                continue  # an organizer's access through the organization is theirs to keep as is
             if held:  # expired only: GitHub expires invitations after 7 days
                 sent = roundtable.today(held[-1].created_at)
                 why = f"{claim.why}, invitation of {sent} expired"
-                invitations.append((claim, Reinvite(claim.login, permission, tuple(i.id for i in held), why)))
+                expired = tuple(i.id for i in held)
+                invitations.append((claim, Reinvite(claim.login, permission, expired, why, claim.event_id)))
             else:
-                invitations.append((claim, Invite(claim.login, permission, f"{claim.why}, not yet invited")))
+                why = f"{claim.why}, not yet invited"
+                invitations.append((claim, Invite(claim.login, permission, why, claim.event_id)))
         elif key in who.managed:  # never touch anyone the event files do not manage
             standings = who.standings[key]
             why = _why_not(standings)
@@ -347,6 +363,8 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
                 )
             if key in collaborators:
                 withdrawals.append(RemoveCollaborator(collaborators[key], why, routine=routine))
+            elif key in through_organization:
+                kept.append(through_organization[key])
             if (key in collaborators or live) and not routine:
                 withdrawn.append(collaborators.get(key) or live[0].login)
 
@@ -368,7 +386,12 @@ def plan_access(roundtable: Roundtable, access: AccessState, now: datetime) -> A
     return AccessPlan(
         actions,
         guard_reason,
-        _notes(settings.permission, access, invitations != []),
+        _notes(settings.permission, access, invitations != [])
+        + tuple(
+            f"{login} has access through the organization: p2p leaves it alone (an organization "
+            "owner can take it away)"
+            for login in kept
+        ),
         tuple(withdrawn),
         holders,
     )

@@ -85,6 +85,8 @@ class Outcome:
     done: list[Action] = field(default_factory=list)
     failed: Action | None = None
     error: P2PError | None = None
+    # Actions refused with an error of a kind the caller let the plan go on past, with it.
+    skipped: list[tuple[Action, P2PError]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,8 +99,10 @@ def apply_plan(
     *,
     report: Callable[[str], None] | None = None,
     progress: Progress | None = None,
+    go_on: tuple[type[P2PError], ...] = (),
 ) -> Outcome:
-    """Apply actions one at a time, in order, stopping at the first refusal.
+    """Apply actions one at a time, in order, stopping at the first refusal, except a refusal of
+    a kind in `go_on`, which only that action suffers: it is kept in `skipped`, the plan goes on.
 
     What was done stays done: every planner is a reconciler, so the next run observes the
     new state and plans only what is left.
@@ -111,6 +115,10 @@ def apply_plan(
             try:
                 action.apply(port)
             except P2PError as error:
+                if isinstance(error, go_on):
+                    outcome.skipped.append((action, error))
+                    progress.advance(f"{action.verb} {action.subject}")
+                    continue
                 outcome.failed, outcome.error = action, error
                 break
             outcome.done.append(action)

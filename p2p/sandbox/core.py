@@ -36,12 +36,19 @@ from p2p.sandbox.records import (
     _Item,
     _node_id,
     _Option,
+    _OrganizationAccess,
     _second,
     _shown,
     _State,
     _User,
 )
 from p2p.sandbox.world import UserType
+
+_ROLES = ("read", "triage", "write", "maintain", "admin")
+
+
+def _rank(role: str) -> int:
+    return _ROLES.index(role) if role in _ROLES else 0
 
 
 class SandboxCore:
@@ -56,6 +63,9 @@ class SandboxCore:
         # Issues whose node ids the adapter has seen in this run: it reads their comments in
         # one request per 100 issues, and looks up any other issue with a request of its own.
         self._known: set[int] = set()
+        # Logins (in login_key form) with an account besides the file's users: the people of the
+        # roundtable's files, given each time the sandbox is opened (see `Sandbox.open`).
+        self.people: frozenset[str] = frozenset()
         if now is not None:
             self.now = now
 
@@ -103,7 +113,24 @@ class SandboxCore:
 
     @property
     def collaborators(self) -> tuple[Collaborator, ...]:
-        return tuple(Collaborator(login=c.login, permission=c.role) for c in self._state.collaborators)
+        """Everyone GitHub lists as a collaborator: direct ones, then those whose access comes only
+        from the organization (`direct` False), each with their highest role."""
+        found = []
+        for c in self._state.collaborators:
+            roles = [c.role, *(g.role for g in self._organization_access(c.login))]
+            found.append(Collaborator(login=c.login, permission=max(roles, key=_rank)))
+        listed = {login_key(c.login) for c in self._state.collaborators}
+        for grant in self._state.organization_access:
+            key = login_key(grant.login)
+            if key in listed:
+                continue
+            listed.add(key)
+            roles = [g.role for g in self._organization_access(grant.login)]
+            found.append(Collaborator(login=grant.login, permission=max(roles, key=_rank), direct=False))
+        return tuple(found)
+
+    def _organization_access(self, login: str) -> list[_OrganizationAccess]:
+        return [g for g in self._state.organization_access if login_key(g.login) == login_key(login)]
 
     @property
     def invitations(self) -> tuple[Invitation, ...]:
@@ -144,6 +171,13 @@ class SandboxCore:
         elif type != "User":
             user.type = type
         return user
+
+    def knows(self, login: str) -> bool:
+        """Whether the sandbox's GitHub has an account of this login: one made known, or seen
+        doing something (an issue, a reaction, access); any other login is unknown, as GitHub
+        does not know a misspelt, renamed or deleted login."""
+        key = login_key(login)
+        return key in self.people or any(login_key(u.login) == key for u in self._state.users)
 
     def _is_bot(self, login: str | None) -> bool:
         return login is not None and self._user(login).type == "Bot"

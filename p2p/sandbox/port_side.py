@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from p2p.errors import GitHubError
+from p2p.errors import GitHubError, UnknownLoginError
 from p2p.models import (
     EVENT_PREFIX,
     TOPIC_LABEL,
@@ -42,6 +42,7 @@ from p2p.sandbox.records import (
     FIELD_LIMIT,
     ROLE_NAMES,
     _Board,
+    _Collaborator,
     _Comment,
     _find_label,
     _Invitation,
@@ -58,10 +59,13 @@ class PortSide(SandboxCore):
     # --- the port: reads -----------------------------------------------------------------
 
     def read_access(self) -> AccessState:
-        self._requests.reads += _pages(len(self._state.collaborators)) + _pages(len(self._state.invitations))
+        # One GraphQL query per 100 collaborators (with where their access comes from), one REST
+        # request per 100 invitations.
+        collaborators = self.collaborators
+        self._requests.reads += _pages(len(collaborators)) + _pages(len(self._state.invitations))
         return AccessState(
             owner_is_organization=self._state.owner_type == "Organization",
-            collaborators=self.collaborators,
+            collaborators=collaborators,
             invitations=self.invitations,
         )
 
@@ -121,12 +125,20 @@ class PortSide(SandboxCore):
         self._requests.writes += 1
         if permission not in ("pull", "triage", "push", "maintain", "admin"):
             raise self._refused(f"invite {login}", f"{permission!r} is not a repository role")
+        if not self.knows(login):
+            # GitHub answers 404 for a login it has no account of ("Add a repository
+            # collaborator", GitHub Docs): misspelt, renamed or deleted.
+            raise UnknownLoginError(login)
         # On a personal account's repository every collaborator gets write access.
         role = ROLE_NAMES[permission] if self._state.owner_type == "Organization" else "write"
         collaborator = self._collaborator(login)
         if collaborator is not None:
             # 204: an existing collaborator's role changes, and no invitation is sent.
             collaborator.role = role
+            return None
+        if self._organization_access(login):
+            # 204: an organization member becomes a direct collaborator, with no invitation.
+            self._state.collaborators.append(_Collaborator(login=self._user(login).login, role=role))
             return None
         pending = self._invitation_of(login)
         if pending is not None and not self._expired(pending):
@@ -163,9 +175,9 @@ class PortSide(SandboxCore):
         collaborator = self._collaborator(login)
         if pending is not None:
             self._state.invitations.remove(pending)
-        elif collaborator is None:
+        elif collaborator is None and not self._organization_access(login):
             raise self._not_found(f"remove collaborator {login}")
-        if collaborator is not None:
+        if collaborator is not None:  # what the organization gives stays (GitHub answers 204)
             self._state.collaborators.remove(collaborator)
 
     def create_issue(self, title: str, body: str, labels: Sequence[str]) -> Issue:

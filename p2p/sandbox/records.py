@@ -68,6 +68,14 @@ class _Collaborator(_Record):
     role: str  # read | triage | write | maintain | admin
 
 
+class _OrganizationAccess(_Record):
+    """Access through the organization: its base permission or ownership, or a team's (`team`)."""
+
+    login: str
+    role: str
+    team: str | None = None
+
+
 class _Invitation(_Record):
     id: int
     login: str
@@ -147,7 +155,8 @@ class _State(_Record):
     owner_type: Literal["Organization", "User"] = "Organization"
     viewer: str
     users: list[_User] = []
-    collaborators: list[_Collaborator] = []
+    collaborators: list[_Collaborator] = []  # direct access
+    organization_access: list[_OrganizationAccess] = []
     invitations: list[_Invitation] = []
     invitations_sent: list[AwareDatetime] = []  # when each invitation went out: the daily limit
     labels: list[str] = []

@@ -10,6 +10,7 @@ through it (accept an invitation, propose a topic, vote, comment).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,11 +40,13 @@ class Sandbox(PortSide, WorldSide):
         viewer: str = VIEWER,
         organization: bool = True,
         path: Path | None = None,
+        people: Iterable[str] = (),
     ) -> Sandbox:
         """A fresh sandbox: the repository, its owner, the token's user and board 1 of the
         owner, whose Status field has lean coffee's columns (To Discuss / Discussing /
         Discussed) but which has no Votes or Event field yet. A `viewer` without "[bot]" is a
-        person's token: an admin of the repository, listed among its collaborators."""
+        person's token: an admin of the repository, listed among its collaborators. `people`
+        are logins with an account (see `open`)."""
         owner = repository.split("/", 1)[0]
         state = _State(
             repository=repository, viewer=viewer, owner_type="Organization" if organization else "User"
@@ -57,6 +60,7 @@ class Sandbox(PortSide, WorldSide):
         elif login_key(viewer) != login_key(owner):
             sandbox.add_collaborator(viewer, "admin")
         sandbox.add_project(BOARD_NUMBER)
+        sandbox.people = frozenset(login_key(login) for login in people)
         return sandbox
 
     @classmethod
@@ -68,12 +72,23 @@ class Sandbox(PortSide, WorldSide):
         now: datetime | None = None,
         viewer: str = VIEWER,
         organization: bool = True,
+        people: Iterable[str] = (),
     ) -> Sandbox:
-        """The sandbox kept in `path`, or a new one (written by `close()`) when there is none."""
+        """The sandbox kept in `path`, or a new one (written by `close()`) when there is none.
+
+        `people` are logins that have a GitHub account: the command line passes every login of
+        the roundtable's files (organizers and registrations) each time it opens the sandbox, so
+        a rehearsal invites whoever the files name, as GitHub would for logins spelt right. Any
+        other login is unknown to the sandbox, which answers an invitation to it with GitHub's
+        404 (a misspelt, renamed or deleted account). They are not written to the file: a
+        dry run leaves it as it was.
+        """
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return cls.new(repository, now=now, viewer=viewer, organization=organization, path=path)
+            return cls.new(
+                repository, now=now, viewer=viewer, organization=organization, path=path, people=people
+            )
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             raise P2PError(
@@ -95,6 +110,7 @@ class Sandbox(PortSide, WorldSide):
             )
         sandbox = cls(state, path=path, now=now)
         sandbox._saved = text
+        sandbox.people = frozenset(login_key(login) for login in people)
         return sandbox
 
     def close(self) -> None:

@@ -26,10 +26,21 @@ class World(Protocol):
         """Move the clock (invitation expiry, the 24-hour invitation window, reaction times)."""
 
     def add_user(self, login: str, *, type: UserType = "User") -> None:
-        """Make an account known (a Bot, say); every login is known as a User on first use."""
+        """Make an account known (a Bot, say). Someone seen doing something (an issue, a
+        reaction, access) is known too; inviting a login nobody made known is answered 404."""
+
+    def add_users(self, *logins: str) -> None:
+        """Make the accounts of these logins known (as Users): people to be invited."""
 
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
         """Give `login` access directly (an organization member, someone who accepted)."""
+
+    def add_organization_access(
+        self, login: str, permission: str = "read", *, team: str | None = None
+    ) -> None:
+        """`login` has access through the organization: its base permission (or ownership, with
+        "admin"), or a team's (`team`, a slug). GitHub lists them among the collaborators, and
+        no request on the repository takes that access away."""
 
     def add_invitation(
         self,

@@ -24,6 +24,7 @@ from p2p.sandbox.records import (
     _IssueEvent,
     _Item,
     _node_id,
+    _OrganizationAccess,
     _Reaction,
     _second,
 )
@@ -36,8 +37,14 @@ class WorldSide(SandboxCore):
     # --- the world: everyone else on GitHub ----------------------------------------------
 
     def add_user(self, login: str, *, type: UserType = "User") -> None:
-        """Make an account known (a Bot, say); every login is known as a User on first use."""
+        """Make an account known (a Bot, say). Someone seen doing something (an issue, a
+        reaction, access) is known too; inviting a login nobody made known is answered 404."""
         self._user(login, type)
+
+    def add_users(self, *logins: str) -> None:
+        """Make the accounts of these logins known (as Users): people to be invited."""
+        for login in logins:
+            self._user(login)
 
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
         """Give `login` access directly (an organization member, someone who accepted)."""
@@ -47,6 +54,17 @@ class WorldSide(SandboxCore):
             collaborator.role = role
         else:
             self._state.collaborators.append(_Collaborator(login=self._user(login).login, role=role))
+
+    def add_organization_access(
+        self, login: str, permission: str = "read", *, team: str | None = None
+    ) -> None:
+        """`login` has access through the organization: its base permission (or ownership, with
+        "admin"), or a team's (`team`, a slug). GitHub lists them among the collaborators, and
+        no request on the repository takes that access away."""
+        role = ROLE_NAMES.get(permission, permission)
+        self._state.organization_access.append(
+            _OrganizationAccess(login=self._user(login).login, role=role, team=team)
+        )
 
     def accept_invitation(self, login: str) -> None:
         """The invitee accepts: the invitation goes, the person becomes a collaborator."""

@@ -41,6 +41,25 @@ def _uncursor(cursor: str) -> int:
         ) from None
 
 
+# A role as GitHub's GraphQL enums name it: the effective RepositoryPermission of an edge, and
+# the coarser DefaultRepositoryPermissionField of each of its sources.
+_REPOSITORY_PERMISSION = {
+    "pull": "READ",
+    "triage": "TRIAGE",
+    "push": "WRITE",
+    "maintain": "MAINTAIN",
+    "admin": "ADMIN",
+}
+_DEFAULT_PERMISSION = {
+    "pull": "READ",
+    "triage": "READ",
+    "push": "WRITE",
+    "maintain": "WRITE",
+    "admin": "ADMIN",
+}
+_ROLE_NAME = {"pull": "read", "triage": "triage", "push": "write", "maintain": "maintain", "admin": "admin"}
+
+
 def _bot_graphql_login(login: str) -> str:
     # GraphQL names a Bot without the "[bot]" suffix that REST shows ("dependabot" vs "dependabot[bot]").
     return login.removesuffix("[bot]")
@@ -159,6 +178,56 @@ class GraphQLNodes(GitHubState):
                 args,
             ),
             "label": lambda info, name: self._gql_label(name) if name.casefold() in self._labels else None,
+            "collaborators": lambda info, **args: self._gql_collaborators(args),
+        }
+
+    def _gql_collaborators(self, args: Mapping[str, Any]) -> JSON:
+        """Everyone with access and where it comes from (`permissionSources`): the repository
+        itself for direct access, the Organization for its base permission or ownership, a Team.
+        Listing them needs what REST's list needs: the Administration permission (read)."""
+        self._check("administration", "collaborators")
+        affiliation = args.get("affiliation") or "ALL"
+        people = []
+        for login in self.everyone_with_access:
+            found = self.access_of(login)
+            assert found is not None
+            role, direct, grants = found
+            if (affiliation == "DIRECT" and direct is None) or (affiliation == "OUTSIDE" and grants):
+                continue
+            if args.get("login") and args["login"].casefold() != login.casefold():
+                continue
+            people.append((login, role, direct, grants))
+        organization = self._gql_actor(self.owner) if self.owner_is_organization else None
+
+        def edge(index: int) -> Mapping[str, JSON]:
+            _, role, direct, grants = people[index]
+            sources = []
+            if direct is not None:
+                sources.append(self._permission_source(direct, self._gql_repository(self.owner, self.name)))
+            for granted, team in grants:
+                granter = organization if team is None else self._gql_team(team)
+                sources.append(self._permission_source(granted, granter))
+            return {"permission": _REPOSITORY_PERMISSION[role], "permissionSources": sources}
+
+        return self._connection(
+            "collaborators", [self._gql_actor(login) for login, *_ in people], args, edge=edge
+        )
+
+    def _permission_source(self, role: str, granter: JSON) -> JSON:
+        return {
+            "organization": self._gql_actor(self.owner),
+            "permission": _DEFAULT_PERMISSION[role],
+            "roleName": _ROLE_NAME[role],
+            "source": granter,
+        }
+
+    def _gql_team(self, slug: str) -> JSON:
+        return {
+            "__typename": "Team",
+            "id": node_id("T", self._owner_id, sum(slug.encode())),
+            "name": slug,
+            "slug": slug,
+            "organization": lambda info: self._gql_actor(self.owner),
         }
 
     def _gql_issues(self, args: Mapping[str, Any]) -> JSON:
@@ -362,7 +431,7 @@ class GraphQLNodes(GitHubState):
     def _gql_project(self, owner: str, number: int) -> JSON:
         self._check("projects", "projectV2")
         project = self._projects.get(number) if owner.casefold() == self.owner.casefold() else None
-        if project is None:
+        if project is None or self._projects_hidden:
             raise GraphQLFailure(f"Could not resolve to a ProjectV2 with the number {number}.", "NOT_FOUND")
         return self._gql_project_node(project)
 
@@ -506,7 +575,7 @@ class GraphQLNodes(GitHubState):
     def _project_by_id(self, project_id: str) -> Project:
         self._check("projects", "mutation")
         project = next((p for p in self._projects.values() if p.id == project_id), None)
-        if project is None:
+        if project is None or self._projects_hidden:
             raise GraphQLFailure(
                 f"Could not resolve to a node with the global id of '{project_id}'", "NOT_FOUND"
             )

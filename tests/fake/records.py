@@ -77,6 +77,12 @@ MESSAGES = {
     "primary": "API rate limit exceeded for user ID 1.",
     "invitations": "You have exceeded the limit of 50 invitations per repository per 24 hours.",
 }
+# Other ways GitHub words a secondary rate limit, without "rate limit" in them (SPEC 8; the
+# abuse-detection wording is the older one of "Rate limits for the REST API", GitHub Docs).
+SECONDARY_MESSAGES = (
+    "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.",
+    "You have been temporarily blocked from content creation. Please retry your request again later.",
+)
 DOCS = {
     "rest": "https://docs.github.com/rest",
     "secondary": (

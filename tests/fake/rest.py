@@ -238,8 +238,18 @@ class RestAPI(GitHubState):
         return 200, {}, self._repository_json()
 
     def _list_collaborators(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
+        # affiliation=all by default: people with access through the organization are listed too
+        # ("List repository collaborators", GitHub Docs).
+        affiliation = query.get("affiliation", "all")
         rows = []
-        for login, role in self._collaborators.values():
+        for login in self.everyone_with_access:
+            found = self.access_of(login)
+            assert found is not None
+            role, direct, grants = found
+            if affiliation == "direct" and direct is None:
+                continue
+            if affiliation == "outside" and grants:
+                continue
             rank = ROLE_RANK.index(role) if role in ROLE_RANK else 0
             rows.append(
                 {
@@ -254,7 +264,7 @@ class RestAPI(GitHubState):
         return self._page(self._path(match), query, rows)
 
     def _check_collaborator(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
-        if match["login"].casefold() in self._collaborators:
+        if self.access_of(match["login"]) is not None:
             return 204, {}, None
         raise HTTPError(404, MESSAGES[404])
 
@@ -275,12 +285,22 @@ class RestAPI(GitHubState):
                 errors=[{"resource": "Repository", "code": "invalid", "field": "permission"}],
                 docs=DOCS["collaborators"],
             )
+        if not self.knows(login):
+            # "Add a repository collaborator" (GitHub Docs) answers 404 Resource not found for a
+            # login GitHub has no account of: misspelt, renamed or deleted.
+            raise HTTPError(404, MESSAGES[404], docs=DOCS["collaborators"])
         # On a personal account's repository every collaborator gets write access.
         role = requested if self.owner_is_organization else "push"
         if key in self._collaborators:
             # 204: "an existing collaborator is added as a collaborator" or their permission changes
             # ("Add a repository collaborator", GitHub Docs).
             self._collaborators[key] = (self._collaborators[key][0], role)
+            return 204, {}, None
+        if key in self._org_access:
+            # 204 for an organization member, who becomes a direct collaborator with no invitation
+            # ("Add a repository collaborator": "Adding an outside collaborator ... sends an
+            # invitation"; members are added directly).
+            self._collaborators[key] = (self._org_access[key][0][0], role)
             return 204, {}, None
         pending = self.invitation_for(login)
         if pending is not None and not pending.expired:
@@ -323,8 +343,9 @@ class RestAPI(GitHubState):
         pending = self.invitation_for(login)
         if pending is not None:
             del self._invitations[pending.id]
-        elif login.casefold() not in self._collaborators:
+        elif self.access_of(login) is None:
             raise HTTPError(404, MESSAGES[404])
+        # Only direct access goes: what the organization gives stays, though GitHub answers 204.
         self._collaborators.pop(login.casefold(), None)
         return 204, {}, None
 

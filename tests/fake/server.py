@@ -80,6 +80,7 @@ class _Fault:
     times: int
     rate: str = "secondary"
     retry_after: int | None = 60
+    message: str | None = None  # GitHub's words for a secondary limit, when not the usual ones
 
     def matches(self, method: str, path: str, operations: Sequence[str]) -> bool:
         if self.times <= 0:
@@ -196,9 +197,11 @@ class FakeGitHub(RestAPI, GraphQLAPI):
         operation: str | None = None,
         retry_after: int | None = 60,
         status: Literal[403, 429, 200] = 403,
+        message: str | None = None,
     ) -> None:
         """Refuse the next matching request(s) with a rate limit (nothing is applied): 403 or 429,
-        or, for a GraphQL request, an error in a 200 answer (a primary limit always is one)."""
+        or, for a GraphQL request, an error in a 200 answer (a primary limit always is one).
+        `message`: a secondary limit's other wordings (see SECONDARY_MESSAGES)."""
         self._faults.append(
             _Fault(
                 "rate",
@@ -210,12 +213,20 @@ class FakeGitHub(RestAPI, GraphQLAPI):
                 times,
                 kind,
                 retry_after,
+                message,
             )
         )
 
     def deny(self, permission: Permission) -> None:
-        """The token lacks this permission: GitHub answers 403 (REST) or FORBIDDEN (GraphQL)."""
+        """The token lacks this permission: GitHub answers 403 (REST) or FORBIDDEN (GraphQL), as
+        it answers a classic token without the scope."""
         self._denied.add(permission)
+
+    def hide_projects(self) -> None:
+        """The token has no access to the owner's Projects (a fine-grained token or an App without
+        the Projects permission): GitHub answers as for a board that does not exist, `projectV2:
+        null` with a NOT_FOUND error (SPEC 8; recording github-project getInstance-project-not-found)."""
+        self._projects_hidden = True
 
     def token_invalid(self, invalid: bool = True) -> None:
         """Every request is answered 401 Bad credentials."""
@@ -346,10 +357,11 @@ class FakeGitHub(RestAPI, GraphQLAPI):
             return (
                 200,
                 {**headers, "X-RateLimit-Resource": "graphql"},
-                {"errors": [{"message": MESSAGES["secondary"]}]},
+                {"errors": [{"message": fault.message or MESSAGES["secondary"]}]},
             )
         status = 403 if fault.status == 200 else fault.status
-        return HTTPError(status, MESSAGES["secondary"], headers=headers, docs=DOCS["secondary"]).reply()
+        said = fault.message or MESSAGES["secondary"]
+        return HTTPError(status, said, headers=headers, docs=DOCS["secondary"]).reply()
 
     def _handle(
         self,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from p2p.files.load import load_roundtable
 from tests.fake.records import (
     ACCOUNT_IDS,
     BUILT_IN_FIELDS,
@@ -17,6 +19,7 @@ from tests.fake.records import (
     LEAN_COFFEE_STATUS,
     REACTIONS,
     REPOSITORY_ID,
+    ROLE_RANK,
     BoardRow,
     BoardView,
     Comment,
@@ -65,7 +68,10 @@ class GitHubState:
         self._ids = iter(range(ACCOUNT_IDS, 2**31))
         self._content_ids = iter(range(CONTENT_IDS, 2**63))
         self._users: dict[str, User] = {}
-        self._collaborators: dict[str, tuple[str, str]] = {}  # key -> (login, role)
+        self._collaborators: dict[str, tuple[str, str]] = {}  # key -> (login, role): direct access
+        # key -> (login, role, team slug or None): access through the organization (its base
+        # permission or ownership, or a team), which no request on the repository takes away.
+        self._org_access: dict[str, list[tuple[str, str, str | None]]] = {}
         self._invitations: dict[int, Invitation] = {}
         self._sent: list[datetime] = []  # when each invitation was sent (the 24 h limit)
         self._labels: dict[str, Label] = {}
@@ -78,6 +84,7 @@ class GitHubState:
         self._next_comment = COMMENT_IDS
         self._deleted: set[str] = set()  # keys of accounts deleted since (see `delete_account`)
         self._denied: set[str] = set()  # what the token may not do (see `deny`)
+        self._projects_hidden = False  # the token sees no board (see `hide_projects`)
 
         owner_user = self._user(self.owner, "Organization" if owner_is_organization else "User")
         if not owner_is_organization:
@@ -98,8 +105,28 @@ class GitHubState:
         return self._users[key]
 
     def add_user(self, login: str, *, type: str = "User") -> None:
-        """Make a user (or a Bot) known; every login is known as a User on first use anyway."""
+        """Make an account known (a Bot, say). Seeding someone's doings (an issue, a reaction, a
+        collaborator) makes their account known too; only an invitation to a login nobody made
+        known is answered 404, as GitHub answers a misspelt, renamed or deleted login."""
         self._user(login, type)
+
+    def add_users(self, *logins: str) -> None:
+        """Make the accounts of these logins known: people a test means to invite."""
+        for login in logins:
+            self._user(login)
+
+    def add_users_of(self, root: Path) -> None:
+        """Make known the account of every login the roundtable in `root` names (organizers,
+        participants, presenters), as the sandbox knows them when the command line opens it."""
+        roundtable = load_roundtable(root)
+        self.add_users(*roundtable.settings.organizers)
+        for event in roundtable.events:
+            self.add_users(*(r.github for r in event.participants))
+            self.add_users(*(p.github for p in event.presenters if p.github))
+
+    def knows(self, login: str) -> bool:
+        """Whether GitHub has an account of this login (deleted accounts are gone)."""
+        return login.casefold() in self._users and login.casefold() not in self._deleted
 
     def delete_account(self, login: str) -> None:
         """The person deletes their account: what they wrote and their reactions stay, shown as
@@ -107,6 +134,7 @@ class GitHubState:
         self._user(login)
         self._deleted.add(login.casefold())
         self._collaborators.pop(login.casefold(), None)
+        self._org_access.pop(login.casefold(), None)
 
     def is_deleted(self, login: str | None) -> bool:
         """Whether an account is gone (None: a comment seeded as a deleted account's)."""
@@ -115,6 +143,38 @@ class GitHubState:
     def add_collaborator(self, login: str, permission: str = "triage") -> None:
         self._user(login)
         self._collaborators[login.casefold()] = (login, permission)
+
+    def add_organization_access(
+        self, login: str, permission: str = "read", *, team: str | None = None
+    ) -> None:
+        """`login` has access through the organization: its base permission (or ownership, with
+        "admin"), or a team's (`team`, a slug). GitHub lists them among the collaborators."""
+        user = self._user(login)
+        role = {"read": "pull", "write": "push"}.get(permission, permission)
+        self._org_access.setdefault(login.casefold(), []).append((user.login, role, team))
+
+    def access_of(self, login: str) -> tuple[str, str | None, list[tuple[str, str | None]]] | None:
+        """Everyone with access, as GitHub's collaborator list shows them: their highest role,
+        their direct role (None: through the organization only) and their organization grants."""
+        key = login.casefold()
+        direct = self._collaborators.get(key)
+        grants = [(role, team) for _, role, team in self._org_access.get(key, [])]
+        if direct is None and not grants:
+            return None
+        roles = [role for role, _ in grants] + ([direct[1]] if direct else [])
+        best = max(roles, key=lambda r: ROLE_RANK.index(r) if r in ROLE_RANK else 0)
+        return best, direct[1] if direct else None, grants
+
+    @property
+    def everyone_with_access(self) -> list[str]:
+        """Logins of every collaborator GitHub lists (affiliation all): direct ones first."""
+        found = [login for login, _ in self._collaborators.values()]
+        keys = {login.casefold() for login in found}
+        for grants in self._org_access.values():
+            if grants[0][0].casefold() not in keys:
+                found.append(grants[0][0])
+                keys.add(grants[0][0].casefold())
+        return found
 
     def add_invitation(
         self,

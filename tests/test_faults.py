@@ -21,6 +21,7 @@ from typer.testing import CliRunner, Result
 from bench.world import REPOSITORY, Size, accept_invitations, logins, seed_github, write_roundtable
 from p2p.cli.app import app
 from p2p.port import Port
+from p2p.rules.seat_requests import SEAT_REQUEST_LABEL, form_body
 from tests.fake import FakeGitHub
 from tests.fake.records import DEFAULT_STATUS
 
@@ -160,6 +161,24 @@ def board_as_github_makes_it(world: World) -> None:
     world.fake.add_project(1, fields={"Status": DEFAULT_STATUS}, title="Lean coffee")
 
 
+def seat_requested(world: World) -> None:
+    """Someone asks for a seat on GitHub: the request waits for an organizer's approval."""
+    world.fake.add_issue(
+        "Seat request",
+        body=form_body(world.event, "An event", "Ada Lovelace", recording=True),
+        labels=[SEAT_REQUEST_LABEL],
+        author="newcomer",
+    )
+
+
+def seat_request_answered_then_cancelled(world: World) -> None:
+    """The request was answered; its author then closes it: the reply is edited to say so."""
+    seat_requested(world)
+    world.converge("participants", "collect")
+    number = max(world.fake.issues)
+    world.fake.close_issue(number, by="newcomer")
+
+
 @dataclass(frozen=True)
 class Write:
     """One kind of write: the scene, the command that makes it, and the request to fail."""
@@ -194,6 +213,10 @@ WRITES = {
     "set options": Write(
         board_as_github_makes_it, ("board", "setup"), "POST", GRAPHQL, "updateProjectV2Field"
     ),
+    "post comment": Write(seat_requested, ("participants", "collect"), "POST", r"/issues/\d+/comments$"),
+    "edit comment": Write(
+        seat_request_answered_then_cancelled, ("participants", "collect"), "PATCH", r"/issues/comments/\d+$"
+    ),
 }
 PORT_WRITES = {
     "invite": "invite",
@@ -208,6 +231,8 @@ PORT_WRITES = {
     "move_item": "move item",
     "create_field": "create field",
     "set_options": "set options",
+    "post_comment": "post comment",
+    "update_comment": "edit comment",
 }
 
 

@@ -177,6 +177,7 @@ def _roundtable(kind: str, root: Path, mode: str) -> Iterator[Roundtable]:
         yield Roundtable(root, kind, flags=["--sandbox"])
         return
     with FakeGitHub(REPOSITORY, now=T0) as fake:
+        fake.add_users_of(root)  # the organizers' accounts exist on GitHub
         yield Roundtable(root, kind, fake=fake)
         assert fake.unhandled == []
 

@@ -303,6 +303,21 @@ def test_quit_records_what_happened_and_a_later_run_resumes() -> None:
     )
 
 
+def test_a_topic_left_under_way_is_continued_first_even_if_a_tally_moved_it_down() -> None:
+    # Votes came in after the quit: #9, under way, is now below #14, not yet reached.
+    reordered = (
+        TopicProgress(issue=12, title="Flaky tests", votes=7, discussed=8),
+        TopicProgress(issue=14, title="Pairing with product", votes=5),
+        TopicProgress(issue=9, title="On-call handover", votes=6, discussed=3, ongoing=True),
+    )
+    resumed = opened(reordered)
+    assert resumed.phase == "paused" and resumed.topic is not None and resumed.topic.issue == 9
+    meeting, effects = play(resumed, (0, "s"), (60, "d"), (70, "s"), (130, "d"))
+    assert board_moves(effects) == [Move(9, DISCUSSED), Move(14, DISCUSSING), Move(14, DISCUSSED)]
+    assert meeting.phase == "over"
+    assert [e.discussed for e in agenda_entries(meeting)] == [8, 1, 4]
+
+
 def test_a_quit_before_the_current_topic_started_records_nothing_of_it() -> None:
     meeting, _ = play(opened(), (0, "s"), (60, "d"), (70, "q"))
     assert agenda_entries(meeting)[1:] == AGENDA[1:]

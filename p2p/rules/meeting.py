@@ -15,7 +15,9 @@ What the event file records of each agenda entry (`TopicProgress`), and how a la
   paused: its card is still in Discussing, its clock resumes from those minutes.
 
 The agenda is taken in the order the tally wrote it, which is vote order. Topics are reached one
-after the other: every topic before the current one is done or skipped, none after it is.
+after the other: every topic before the current one is done or skipped, none after it is. One
+exception: a later run continues the topic left under way first, even where a tally since the
+quit moved it below topics not reached yet, and takes those up after it.
 """
 
 from __future__ import annotations
@@ -122,7 +124,9 @@ class Meeting:
 def open_meeting(agenda: Sequence[TopicProgress], *, timebox_minutes: int) -> Meeting:
     """The meeting as the event file left it: new, or resumed at the first topic not reached."""
     topics = tuple(_topic(entry) for entry in agenda)
-    current = next((i for i, t in enumerate(topics) if not t.reached), None)
+    # The topic under way at the last quit first, even if a tally since moved it down the agenda.
+    under_way = (i for i, t in enumerate(topics) if t.status == DISCUSSING and not t.reached)
+    current = next(under_way, next((i for i, t in enumerate(topics) if not t.reached), None))
     return Meeting(topics=topics, timebox=timebox_minutes * 60.0, current=current)
 
 
@@ -233,8 +237,11 @@ def _close(meeting: Meeting, now: float, *, status: Status, skipped: bool = Fals
 
 
 def _next(meeting: Meeting) -> Meeting:
+    """The next topic not reached after the current one, else the first not reached before it
+    (only a resumed meeting has any: the topic it continued came later in the agenda)."""
     after = -1 if meeting.current is None else meeting.current
-    following = (i for i, t in enumerate(meeting.topics) if i > after and not t.reached)
+    order = sorted(range(len(meeting.topics)), key=lambda i: (i <= after, i))
+    following = (i for i in order if not meeting.topics[i].reached)
     return replace(meeting, current=next(following, None), running_since=None)
 
 

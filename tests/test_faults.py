@@ -21,6 +21,7 @@ from typer.testing import CliRunner, Result
 from bench.world import REPOSITORY, Size, accept_invitations, logins, seed_github, write_roundtable
 from p2p.cli.app import app
 from p2p.port import Port
+from p2p.rules.seat_requests import SEAT_REQUEST_LABEL, form_body, marker
 from tests.fake import FakeGitHub
 from tests.fake.records import DEFAULT_STATUS
 
@@ -159,6 +160,23 @@ def board_as_github_makes_it(world: World) -> None:
     world.fake.add_project(1, fields={"Status": DEFAULT_STATUS}, title="Lean coffee")
 
 
+def a_seat_request(world: World) -> None:
+    """Someone asks for a seat: the toolkit answers (SPEC 4.6)."""
+    world.fake.add_issue(
+        "Seat request",
+        body=form_body(world.event, "Lean coffee", "Ada Lovelace"),
+        labels=[SEAT_REQUEST_LABEL],
+        author="newcomer",
+    )
+
+
+def a_seat_request_answered_long_ago(world: World) -> None:
+    """A seat request with the toolkit's reply, whose text is out of date."""
+    a_seat_request(world)
+    number = max(world.fake.issues)
+    world.fake.add_comment(number, world.fake.viewer, f"{marker(world.event)}\nAn older answer.")
+
+
 @dataclass(frozen=True)
 class Write:
     """One kind of write: the scene, the command that makes it, and the request to fail."""
@@ -193,6 +211,10 @@ WRITES = {
     "set options": Write(
         board_as_github_makes_it, ("board", "setup"), "POST", GRAPHQL, "updateProjectV2Field"
     ),
+    "post comment": Write(a_seat_request, ("participants", "collect"), "POST", r"/issues/\d+/comments$"),
+    "update comment": Write(
+        a_seat_request_answered_long_ago, ("participants", "collect"), "PATCH", r"/issues/comments/\d+$"
+    ),
 }
 PORT_WRITES = {
     "invite": "invite",
@@ -207,6 +229,8 @@ PORT_WRITES = {
     "move_item": "move item",
     "create_field": "create field",
     "set_options": "set options",
+    "post_comment": "post comment",
+    "update_comment": "update comment",
 }
 
 

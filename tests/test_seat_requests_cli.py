@@ -375,3 +375,13 @@ def test_the_participants_workflow_collects_on_seat_request_events_only() -> Non
     assert not any("${{" in script for script in scripts)  # untrusted text never in a script
     (commit,) = [step for step in collect["steps"] if "commit-generated" in str(step.get("uses"))]
     assert commit["with"]["paths"] == "events README.md"
+
+
+def test_off_reads_nothing_and_answers_nothing(tmp_path: Path) -> None:
+    with _roundtable("sandbox", tmp_path, "off") as rt:
+        number = rt.request("alice")
+        run = rt.collect()
+        assert "seat requests are off" in run.stdout
+        assert (run.reads, run.writes) == (0, 0)
+        assert number not in rt.replies()
+        assert not rt.event.participants

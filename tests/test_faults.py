@@ -21,7 +21,7 @@ from typer.testing import CliRunner, Result
 from bench.world import REPOSITORY, Size, accept_invitations, logins, seed_github, write_roundtable
 from p2p.cli.app import app
 from p2p.port import Port
-from p2p.rules.seat_requests import SEAT_REQUEST_LABEL, form_body
+from p2p.rules.seat_requests import SEAT_REQUEST_LABEL, form_body, marker
 from tests.fake import FakeGitHub
 from tests.fake.records import DEFAULT_STATUS
 
@@ -122,7 +122,6 @@ def nothing(world: World) -> None:
 def newcomer_invited(world: World) -> None:
     """A seat freed and taken by a newcomer (in no past event), who is invited."""
     assert world.p2p("participants", "cancel", logins(SIZE.participants)[0]).exit_code == 0
-    world.fake.add_users("newcomer")  # someone with a GitHub account registers
     assert world.p2p("participants", "add", "newcomer").exit_code == 0
     world.converge("participants", "sync")
     assert world.fake.invitation_for("newcomer") is not None
@@ -161,22 +160,21 @@ def board_as_github_makes_it(world: World) -> None:
     world.fake.add_project(1, fields={"Status": DEFAULT_STATUS}, title="Lean coffee")
 
 
-def seat_requested(world: World) -> None:
-    """Someone asks for a seat on GitHub: the request waits for an organizer's approval."""
+def a_seat_request(world: World) -> None:
+    """Someone asks for a seat: the toolkit answers (SPEC 4.6)."""
     world.fake.add_issue(
         "Seat request",
-        body=form_body(world.event, "An event", "Ada Lovelace", recording=True),
+        body=form_body(world.event, "Lean coffee", "Ada Lovelace"),
         labels=[SEAT_REQUEST_LABEL],
         author="newcomer",
     )
 
 
-def seat_request_answered_then_cancelled(world: World) -> None:
-    """The request was answered; its author then closes it: the reply is edited to say so."""
-    seat_requested(world)
-    world.converge("participants", "collect")
+def a_seat_request_answered_long_ago(world: World) -> None:
+    """A seat request with the toolkit's reply, whose text is out of date."""
+    a_seat_request(world)
     number = max(world.fake.issues)
-    world.fake.close_issue(number, by="newcomer")
+    world.fake.add_comment(number, world.fake.viewer, f"{marker(world.event)}\nAn older answer.")
 
 
 @dataclass(frozen=True)
@@ -213,9 +211,9 @@ WRITES = {
     "set options": Write(
         board_as_github_makes_it, ("board", "setup"), "POST", GRAPHQL, "updateProjectV2Field"
     ),
-    "post comment": Write(seat_requested, ("participants", "collect"), "POST", r"/issues/\d+/comments$"),
-    "edit comment": Write(
-        seat_request_answered_then_cancelled, ("participants", "collect"), "PATCH", r"/issues/comments/\d+$"
+    "post comment": Write(a_seat_request, ("participants", "collect"), "POST", r"/issues/\d+/comments$"),
+    "update comment": Write(
+        a_seat_request_answered_long_ago, ("participants", "collect"), "PATCH", r"/issues/comments/\d+$"
     ),
 }
 PORT_WRITES = {
@@ -232,7 +230,7 @@ PORT_WRITES = {
     "create_field": "create field",
     "set_options": "set options",
     "post_comment": "post comment",
-    "update_comment": "edit comment",
+    "update_comment": "update comment",
 }
 
 
@@ -315,7 +313,7 @@ def test_a_connection_reset_on_a_write_stops_the_run_and_the_next_run_finishes(w
 
 
 def test_a_connection_reset_or_a_5xx_on_a_read_is_retried(world: World) -> None:
-    world.fake.reset_next("POST", GRAPHQL, operation="Collaborators")
+    world.fake.reset_next("GET", r"/collaborators$")
     world.fake.reset_next("POST", GRAPHQL, operation="Topics")
     world.fake.fail_next("POST", GRAPHQL, 502, after_apply=False, times=2, operation="Board")
 

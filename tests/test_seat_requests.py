@@ -294,6 +294,20 @@ def test_the_reply_is_edited_only_when_its_text_changes() -> None:
     assert isinstance(reply, PostReply)
 
 
+def test_an_organizers_own_token_approves_by_hand() -> None:
+    # The token's user is the organizer: their hand-written `/approve` is theirs too ("mine"),
+    # and counts; only the marked reply is the toolkit's.
+    approve = comment(ORGANIZER, "/approve", 30, mine=True)
+    p = plan(roundtable(mode="approval"), request(1, "alice", comments=(approve,)))
+    assert [c.registration.registered for c in p.changes] == [at(30)]
+
+
+def test_a_reply_github_stored_without_its_last_line_break_is_unchanged() -> None:
+    rt = roundtable(participants=(Registration(github="alice", registered=at(1), request=1),))
+    stored = comment("p2p-bot", f"{marker(EVENT)}\r\naccepted 1", 2, mine=True)
+    assert plan(rt, request(1, "alice", comments=(stored,))).replies == ()
+
+
 class _Lines:
     def __init__(self, registrations: list[Registration]) -> None:
         self.lines = list(registrations)

@@ -326,6 +326,8 @@ def test_bots_repeats_past_events_other_logins_and_markdown_names(open_mode: Rou
     assert all("@octocat" not in body for bodies in replies.values() for _, body in bodies)
     status = rt.run("participants", "status", "--json")
     assert '"recording": false' in status.stdout
+    assert status.stdout.count('"recording"') == 1  # only alice's registration says so
+    assert "not agreed to be recorded: alice" in rt.run("participants", "status").stdout
 
 
 def test_a_502_after_a_reply_was_posted_then_a_rerun_posts_no_second_reply(tmp_path: Path) -> None:
@@ -376,3 +378,42 @@ def test_the_participants_workflow_collects_on_seat_request_events_only() -> Non
     assert not any("${{" in script for script in scripts)  # untrusted text never in a script
     (commit,) = [step for step in collect["steps"] if "commit-generated" in str(step.get("uses"))]
     assert commit["with"]["paths"] == "events README.md"
+
+
+def test_off_reads_nothing_and_answers_nothing(tmp_path: Path) -> None:
+    with _roundtable("sandbox", tmp_path, "off") as rt:
+        number = rt.request("alice")
+        run = rt.collect()
+        assert "seat requests are off" in run.stdout
+        assert (run.reads, run.writes) == (0, 0)
+        assert number not in rt.replies()
+        assert not rt.event.participants
+
+
+def test_the_event_file_changes_only_where_registrations_change(tmp_path: Path) -> None:
+    with _roundtable("sandbox", tmp_path, "open") as rt:
+        path = rt.root / "events" / f"{E}.yaml"
+        path.write_text(
+            EVENT + "participants:   # first come, first served\n"
+            "  - github: early   # by hand\n"
+            "    registered: 2025-12-01T10:00:00-07:00\n"
+            "notes: 'Drinks after'\n",
+            encoding="utf-8",
+        )
+        before = path.read_text(encoding="utf-8").splitlines()
+        alice = rt.request("alice", recording=False)
+        rt.collect()
+        after = path.read_text(encoding="utf-8").splitlines()
+        added = [line for line in after if line not in before]
+        assert [line for line in before if line not in after] == []  # nothing rewritten
+        assert added == [
+            "  - github: alice",
+            "    name: Ada Lovelace",
+            "    registered: 2026-01-01T05:01:00-07:00",
+            f"    request: {alice}",
+            "    recording: false",
+        ]
+        rt.close(alice, by="alice")
+        rt.collect()
+        final = path.read_text(encoding="utf-8").splitlines()
+        assert [line for line in final if line not in after] == ["    cancelled: true"]

@@ -21,7 +21,9 @@ from p2p.rules.seat_requests import RegistrationChange, ReplyState, apply_change
 def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
     """`p2p participants collect [EVENT]`: every seat request, or those for EVENT when named."""
     event_id = ws.event(event).id if event is not None else None
-    ws.roundtable()  # invalid event files stop the run before GitHub is reached
+    if ws.roundtable().settings.seat_requests == "off":  # invalid files stop the run here too
+        ws.out("participants collect: seat requests are off (`seat_requests: off` in p2p.yaml)")
+        return 0
     return collect_with(ws, ws.port().read_seat_requests(), event_id=event_id, dry_run=dry_run)
 
 

@@ -147,8 +147,8 @@ def history(request: SeatRequest, roundtable: Roundtable) -> History:
         elif event.event == "reopened" and (by_author(event.actor) or by_organizer(event.actor)):
             signals.append((event.created_at, n, "renew"))
     for n, comment in enumerate(request.comments, start=len(request.events)):
-        if comment.mine or is_bot(comment.author, comment.author_is_bot):
-            continue
+        if (comment.mine and _MARK in comment.body) or is_bot(comment.author, comment.author_is_bot):
+            continue  # the toolkit's own reply, or a bot's comment
         command = _command(comment)
         if command == "/approve" and by_organizer(comment.author):
             signals.append((comment.created_at, n, "approve"))
@@ -425,7 +425,7 @@ def plan_seat_requests(
         existing = find_reply(a.request)
         if existing is None:
             replies.append(PostReply(a.request.number, body, describe(state)))
-        elif existing.body.replace("\r\n", "\n") != body:
+        elif existing.body.replace("\r\n", "\n").strip() != body.strip():  # as GitHub may store it
             replies.append(UpdateReply(a.request.number, existing.id, body, describe(state)))
     return SeatPlan(changes=tuple(changes), replies=tuple(replies), events=events)
 

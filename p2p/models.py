@@ -79,6 +79,7 @@ class Settings(Model):
     permission: Permission = "triage"
     after_event: AfterEvent = "keep"
     organizers: tuple[Login, ...] = ()
+    seat_requests: Literal["approval", "open", "off"] = "approval"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -212,6 +212,24 @@ class Links:
         """The topic issue form (GitHub: creating an issue from a URL query, `template=`)."""
         return f"{self.home}/issues/new?template=topic.yml" if self.home else None
 
+    @property
+    def seat_form(self) -> str | None:
+        """The seat-request issue form (SPEC 4.6), by the same URL query as `propose`."""
+        return f"{self.home}/issues/new?template=seat.yml" if self.home else None
+
+    @property
+    def calendar(self) -> str:
+        """events.ics as the raw file, which a calendar can subscribe to; GitHub's page for the
+        file is HTML. HEAD follows the default branch, whatever its name."""
+        if not self.repository:
+            return CALENDAR_FILE
+        return f"https://raw.githubusercontent.com/{self.repository}/HEAD/{CALENDAR_FILE}"
+
+    @property
+    def webcal(self) -> str | None:
+        """The same file as a `webcal://` link, which calendar apps open as a subscription."""
+        return "webcal://" + self.calendar.removeprefix("https://") if self.repository else None
+
     @staticmethod
     def profile(login: str) -> str:
         """A person's GitHub page; the login percent-encoded, so no text can end the link."""

@@ -156,7 +156,9 @@ def test_participants_add_and_cancel(repo: Path) -> None:
     code, out, err = run(repo, "participants", "add", "ALICE")
     assert code == 1
     assert re.fullmatch(
-        rf"error: alice is already registered for 2099-05-15 \(since {STAMP}\); nothing changed\n", err
+        r"error: alice is already registered for 2099-05-15 \(since \d{4}-\d\d-\d\d \d\d:\d\d M[DS]T\); "
+        r"nothing changed\n",
+        err,
     )
 
     assert run(repo, "participants", "cancel", "Alice") == (

@@ -96,7 +96,7 @@ def test_init_creates_a_roundtable_that_passes_check_and_render_check(tmp_path: 
 
     # The next three steps, and what was made.
     assert "P2P_TOKEN" in result.output
-    assert "gh secret set P2P_TOKEN --repo acme/leaders" in result.output
+    assert "gh secret set P2P_TOKEN --env roundtable --repo acme/leaders" in result.output
     assert "git push -u origin main" in result.output
     assert "p2p sync --dry-run" in result.output
     assert [
@@ -161,7 +161,7 @@ def test_without_options_the_name_comes_from_the_folder_and_no_repository_is_set
     assert "# repository: owner/name" in (target / "p2p.yaml").read_text(encoding="utf-8")
     assert load(target / ".github" / "ISSUE_TEMPLATE" / "config.yml") == {"blank_issues_enabled": False}
     assert "set `repository: owner/name` in p2p.yaml" in result.output
-    assert "gh secret set P2P_TOKEN --repo OWNER/NAME" in result.output
+    assert "gh secret set P2P_TOKEN --env roundtable --repo OWNER/NAME" in result.output
     assert invoke("--repo-dir", str(target), "check").exit_code == 0
     assert invoke("--repo-dir", str(target), "render", "--check").exit_code == 0
     readme = (target / "README.md").read_text(encoding="utf-8")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typer.testing import CliRunner
+
+from p2p.cli.app import app
 from tests import test_topics_cli
 from tests.test_topics_cli import E, Roundtable
 
@@ -35,6 +38,25 @@ def test_registrations_show_in_the_roundtables_zone(roundtable: Roundtable) -> N
     [alice] = [line for line in lines if line.startswith("alice ")]
     assert "2026-01-01 10:00" in alice  # written 10:00-07:00 in the file
 
-    again = roundtable.run("participants", "add", "alice")
-    assert again.code == 1
+    again = CliRunner().invoke(app, ["--repo-dir", str(roundtable.root), "participants", "add", "alice"])
+    assert again.exit_code == 1
     assert "(since 2026-01-01 10:00 MST)" in again.stderr
+
+
+def test_the_topics_sync_header_counts_the_proposals_it_labels(roundtable: Roundtable) -> None:
+    # Two seeded topics, no topic issue yet, two proposals by participants waiting for the event:
+    # the header once read "0 topics" and then labelled two.
+    roundtable.world.add_issue("On-call", labels=["topic"], author="alice")
+    roundtable.world.add_issue("Hiring", labels=["topic"], author="bob")
+
+    dry = roundtable.run("topics", "sync", "--dry-run")
+    assert dry.code == 0, dry.stderr
+    assert (
+        dry.stdout.splitlines()[0]
+        == f"topics sync: {E} (2 seeded, 0 topics, 2 new proposals to label, board #1)"
+    )
+    assert dry.stdout.count("add label") == 2
+
+    assert roundtable.run("topics", "sync").code == 0
+    again = roundtable.run("topics", "sync", "--dry-run")
+    assert again.stdout.splitlines()[0] == f"topics sync: {E} (2 seeded, 4 topics, board #1)"

@@ -38,10 +38,10 @@ SEAT_FORM = f"https://github.com/{REPOSITORY}/issues/new?template=seat.yml"
     [
         (
             "approval",
-            f"- **Join:** [request a seat]({SEAT_FORM}) "
+            f"- **Join:** [Request a seat]({SEAT_FORM}) "
             "(an organizer approves it; seats go first come, first served)",
         ),
-        ("open", f"- **Join:** [request a seat]({SEAT_FORM}) (seats go first come, first served)"),
+        ("open", f"- **Join:** [Request a seat]({SEAT_FORM}) (seats go first come, first served)"),
     ],
 )
 def test_join_links_to_the_seat_form(mode: str, expected: str) -> None:

@@ -814,7 +814,7 @@ def test_load_roundtable_reports_every_error_of_every_file(tmp_path: Path) -> No
 
 def test_a_missing_p2p_yaml_is_one_clear_error(tmp_path: Path) -> None:
     assert [e.message for e in check(tmp_path)] == [
-        "p2p.yaml: not found: this folder has no p2p.yaml, so it is no roundtable repository "
+        "p2p.yaml: not found: this folder has no p2p.yaml, so it is not a roundtable repository "
         "(create it, run `p2p init`, or point --repo-dir at the repository)"
     ]
 

@@ -96,7 +96,7 @@ def test_init_creates_a_roundtable_that_passes_check_and_render_check(tmp_path: 
 
     # The next three steps, and what was made.
     assert "P2P_TOKEN" in result.output
-    assert "gh secret set P2P_TOKEN --repo acme/leaders" in result.output
+    assert "gh secret set P2P_TOKEN --env roundtable --repo acme/leaders" in result.output
     assert "git push -u origin main" in result.output
     assert "p2p sync --dry-run" in result.output
     assert [
@@ -163,7 +163,7 @@ def test_without_options_the_name_comes_from_the_folder_and_no_repository_is_set
     assert "# repository: owner/name" in (target / "p2p.yaml").read_text(encoding="utf-8")
     assert load(target / ".github" / "ISSUE_TEMPLATE" / "config.yml") == {"blank_issues_enabled": False}
     assert "set `repository: owner/name` in p2p.yaml" in result.output
-    assert "gh secret set P2P_TOKEN --repo OWNER/NAME" in result.output
+    assert "gh secret set P2P_TOKEN --env roundtable --repo OWNER/NAME" in result.output
     assert invoke("--repo-dir", str(target), "check").exit_code == 0
     assert invoke("--repo-dir", str(target), "render", "--check").exit_code == 0
     readme = (target / "README.md").read_text(encoding="utf-8")
@@ -347,7 +347,15 @@ def test_the_roundtables_ci_is_the_projects_less_the_toolkits_own_checks() -> No
     )
     for key in ("name", "on", "permissions", "concurrency"):
         assert ours[key] == theirs[key], key
-    (our_job,), (their_job,) = ours["jobs"].values(), theirs["jobs"].values()
+    # The project's own `tests` job runs its suite on each system; a roundtable has no suite.
+    assert set(theirs["jobs"]) == {"check", "tests"}
+    assert [s.get("name") for s in theirs["jobs"]["tests"]["steps"]][-1] == "Tests"
+    assert theirs["jobs"]["tests"]["strategy"]["matrix"]["os"] == [
+        "ubuntu-latest",
+        "macos-latest",
+        "windows-latest",
+    ]
+    (our_job,), their_job = ours["jobs"].values(), theirs["jobs"]["check"]
     assert {k: v for k, v in our_job.items() if k != "steps"} == {
         k: v for k, v in their_job.items() if k != "steps"
     }
@@ -358,7 +366,7 @@ def test_the_roundtables_ci_is_the_projects_less_the_toolkits_own_checks() -> No
         if "with" in step and not step["with"]:
             del step["with"]
     assert our_job["steps"] == their_steps
-    assert {s.get("name") for s in their_job["steps"]} >= TOOLKIT_STEPS
+    assert {s.get("name") for s in their_job["steps"]} >= TOOLKIT_STEPS - {"Tests"}
 
 
 def test_the_roundtable_installs_the_pinned_toolkit_with_the_projects_python() -> None:

@@ -71,8 +71,8 @@ class PlainUsage(typer.core.TyperCommand):
 @dataclass(frozen=True)
 class GlobalOptions:
     """--repo-dir, --sandbox and --verbose, declared once: `p2p` takes them before the command's
-    name, and every command but `init` and `demo` after it too (`p2p sync --sandbox`); --sandbox
-    only the commands that talk to GitHub."""
+    name, and every command but `init` and `demo` after it too (`p2p sync --sandbox`); --sandbox,
+    on either side, only the commands that talk to GitHub."""
 
     repo_dir: Annotated[
         Path | None,
@@ -163,6 +163,15 @@ def command(
         @wraps(run, assigned=("__module__", "__name__", "__qualname__", "__doc__"), updated=())
         def forward(ctx: typer.Context, **values: Any) -> None:
             later = GlobalOptions(**{option.name: values.pop(option.name) for option in after})
+            # `p2p --sandbox check`: the option, given before the name, would be taken and ignored.
+            # (The `p2p sandbox` commands work on the sandbox whatever is given.)
+            if ctx.obj.sandbox and not github and "sandbox" not in ctx.command_path.split()[1:]:
+                typer.echo(
+                    f"error: --sandbox: `{ctx.command_path}` works on the files only and never talks to "
+                    "GitHub; drop --sandbox",
+                    err=True,
+                )
+                raise typer.Exit(2)
             _run(ctx.obj.then(later), partial(run, **values))
 
         return forward
@@ -211,7 +220,15 @@ def _run(options: GlobalOptions, run: Callable[[Workspace], int]) -> None:
     if sys.stderr.isatty():
         from p2p.cli.terminal import TerminalProgress
 
-        workspace.progress = TerminalProgress()
+        progress = TerminalProgress()
+        workspace.progress = progress
+        if sys.stdout.isatty():  # one terminal for both: what is printed goes above the bar
+
+            def out(text: str) -> None:
+                if not progress.echo(_redact(text, workspace)):
+                    typer.echo(_redact(text, workspace))
+
+            workspace.out = out
     try:
         code = run(workspace)
     except P2PError as error:

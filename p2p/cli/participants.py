@@ -233,9 +233,10 @@ def add(ws: Workspace, *, login: str, event: str | None, name: str | None) -> in
         index = registering.index
         current = registrations[index]
         if registering.how == "already":
+            since = current.registered.astimezone(ws.roundtable().settings.zone)
             raise P2PError(
                 f"{current.github} is already registered for {target.id} "
-                f"(since {current.registered.isoformat()}); nothing changed"
+                f"(since {_when(since)}); nothing changed"
             )
         if registering.how == "moved":
             renewed: dict[str, Any] = {"github": current.github}

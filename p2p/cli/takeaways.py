@@ -11,8 +11,8 @@ from p2p.errors import StaleError
 from p2p.files.edit import EventDocument, edit_event
 from p2p.files.load import relative_path
 from p2p.models import Takeaway
-from p2p.rules.plan import counted, format_plan
-from p2p.rules.takeaways import TakeawayChange, apply_takeaways, plan_takeaways
+from p2p.rules.plan import counted, format_plan, printable, table
+from p2p.rules.takeaways import LeftOut, TakeawayChange, apply_takeaways, left_out, plan_takeaways
 from p2p.rules.topics import active_topics
 
 
@@ -22,13 +22,17 @@ def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
     port = ws.port()
     topics = port.read_topics(chosen.id)
     numbers = [issue.number for issue in active_topics(topics, chosen.id)]
-    comments = port.read_comments(numbers) if numbers else ()
+    # Every issue read, withdrawn topics and proposals included: a takeaway stated there is not
+    # collected, and the report says so rather than leave its author wondering.
+    read = sorted({issue.number for issue in topics.issues})
+    comments = port.read_comments(read) if read else ()
     changes = plan_takeaways(ws.roundtable(), chosen, topics, comments)
     path = ws.event_path(chosen)
     ws.out(
         f"takeaways collect: {chosen.id} "
         f"({counted(len(numbers), 'topic')}, {counted(len(comments), 'comment')})"
     )
+    _report_left_out(ws, left_out(ws.roundtable(), chosen, topics, comments))
     ws.out(format_plan(changes, empty="nothing to change: every takeaway is in the event file"))
     if not changes:
         return 0
@@ -38,6 +42,28 @@ def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
     _edit_takeaways(path, chosen.takeaways, changes)
     ws.out(f"wrote {relative_path(path, ws.root)}")
     return 0
+
+
+def _report_left_out(ws: Workspace, comments: Sequence[LeftOut]) -> None:
+    """Each `Takeaway:` comment not collected, and why, as `votes tally` lists the 👍 it did not count."""
+    if not comments:
+        return
+    ws.out("not collected:")
+    ws.out(
+        table(
+            ("who", "issue", "comment", "why", "takeaway"),
+            [
+                (
+                    printable(c.author or "(deleted)", width=40),
+                    f"#{c.issue}",
+                    str(c.comment),
+                    c.why,
+                    printable(c.text, width=40),
+                )
+                for c in comments
+            ],
+        )
+    )
 
 
 def _edit_takeaways(path: Path, planned_from: Sequence[Takeaway], changes: Sequence[TakeawayChange]) -> None:

@@ -39,6 +39,14 @@ class TerminalProgress(Progress):
         if self._bar is not None:
             self._bar.update(self._task, advance=1, description=text[:40])
 
+    def echo(self, text: str) -> bool:
+        """Print a line above the bar while it is shown, and say whether it did. A line written
+        to the terminal past the bar's back would land on the bar's line and leave it behind."""
+        if self._bar is None:
+            return False
+        self._bar.console.print(text, markup=False, highlight=False, emoji=False, soft_wrap=True)
+        return True
+
     def stop(self) -> None:
         if self._bar is not None:
             self._bar.stop()

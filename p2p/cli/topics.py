@@ -12,7 +12,7 @@ from p2p.cli.board import board_hint
 from p2p.cli.workspace import Workspace
 from p2p.models import Event, Snapshot, TopicState
 from p2p.rules.plan import counted, printable
-from p2p.rules.topics import active_topics, plan_topics, waiting_proposals
+from p2p.rules.topics import LabelProposal, active_topics, plan_topics, waiting_proposals
 
 
 def sync(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
@@ -31,9 +31,13 @@ def sync_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool)
     actions = plan_topics(roundtable, event, topics, board, next_id)
     seeded = len(event.topics)
     active = len(active_topics(topics, event.id))
+    # The topics the event has now, and apart the proposals this run gives it: "0 topics" then
+    # two labelled would read as a contradiction.
+    joining = sum(1 for action in actions if isinstance(action, LabelProposal))
     ws.out(
-        f"topics sync: {event.id} ({seeded} seeded, {counted(active, 'topic')}, "
-        + (f"board #{board.number})" if board is not None else "no board)")
+        f"topics sync: {event.id} ({seeded} seeded, {counted(active, 'topic')}"
+        + (f", {counted(joining, 'new proposal')} to label" if joining else "")
+        + (f", board #{board.number})" if board is not None else ", no board)")
     )
     for issue, why in waiting_proposals(roundtable, topics, next_id):
         ws.out(f"waiting: #{issue.number} {printable(issue.title, width=40)}: {why}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +104,7 @@ def _edit_agenda(path: Path, agenda: Sequence[AgendaItem]) -> None:
 def _print_tally(ws: Workspace, event: Event, result: Tally) -> None:
     settings = ws.roundtable().settings
     slots = {s.issue: s for s in agenda_slots(result, event, settings)}
-    when = f", from {event.start}" if event.start else ""
+    when = f", from {event.start} {settings.timezone}" if event.start else ""
     length = f", {event.duration} min" if event.duration else ""
     ws.out(
         f"votes tally: {event.id} ({counted(result.budget, 'vote')} each, "
@@ -134,9 +133,9 @@ def _print_tally(ws: Workspace, event: Event, result: Tally) -> None:
         ws.out("not counted:")
         ws.out(
             table(
-                ("who", "issue", "reacted", "why"),
+                ("who", "issue", f"reacted ({settings.timezone})", "why"),
                 [
-                    (i.login, f"#{i.issue}", f"{i.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC", i.why)
+                    (i.login, f"#{i.issue}", f"{i.at.astimezone(settings.zone):%Y-%m-%d %H:%M}", i.why)
                     for i in result.ignored
                 ],
             )

@@ -59,7 +59,7 @@ def load_settings(path: Path, *, shown: str | None = None) -> Settings:
     if not path.exists():
         problems.add(
             0,
-            f"not found: this folder has no {SETTINGS_FILE}, so it is no roundtable repository "
+            f"not found: this folder has no {SETTINGS_FILE}, so it is not a roundtable repository "
             "(create it, run `p2p init`, or point --repo-dir at the repository)",
         )
         problems.raise_if_any()

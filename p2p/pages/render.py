@@ -216,9 +216,22 @@ class Links:
         return f"{self.home}/issues/new?template=topic.yml" if self.home else None
 
     @property
-    def seat(self) -> str | None:
-        """The seat-request issue form (SPEC 4.6)."""
+    def seat_form(self) -> str | None:
+        """The seat-request issue form (SPEC 4.6), by the same URL query as `propose`."""
         return f"{self.home}/issues/new?template=seat.yml" if self.home else None
+
+    @property
+    def calendar(self) -> str:
+        """events.ics as the raw file, which a calendar can subscribe to; GitHub's page for the
+        file is HTML. HEAD follows the default branch, whatever its name."""
+        if not self.repository:
+            return CALENDAR_FILE
+        return f"https://raw.githubusercontent.com/{self.repository}/HEAD/{CALENDAR_FILE}"
+
+    @property
+    def webcal(self) -> str | None:
+        """The same file as a `webcal://` link, which calendar apps open as a subscription."""
+        return "webcal://" + self.calendar.removeprefix("https://") if self.repository else None
 
     @staticmethod
     def profile(login: str) -> str:

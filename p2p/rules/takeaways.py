@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
-from p2p.models import Comment, Event, Roundtable, Takeaway, TopicState
+from p2p.models import Comment, Event, Roundtable, Takeaway, TopicState, login_key
 from p2p.rules.plan import printable
+from p2p.rules.seats import seats
 from p2p.rules.topics import active_topics, is_topic_of, may_speak
 
 _TAKEAWAY = re.compile(r"\s*takeaway:(?P<text>.*)", re.IGNORECASE | re.DOTALL)
@@ -126,6 +127,67 @@ def plan_takeaways(
         if comment_id not in followed:
             changes.append(AddTakeaway(takeaway, author))
     return changes
+
+
+Why = Literal[
+    "bot",
+    "deleted account",
+    "not a participant",
+    "waitlisted",
+    "cancelled",
+    "withdrawn topic",
+    "other event",
+    "not a topic",
+]
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A comment that states a takeaway and is not collected, and why."""
+
+    comment: int
+    issue: int
+    author: str | None
+    text: str
+    why: Why
+
+
+def left_out(
+    roundtable: Roundtable, event: Event, topics: TopicState, comments: Sequence[Comment]
+) -> tuple[LeftOut, ...]:
+    """Every comment among `comments` that states a takeaway and that `plan_takeaways` does not
+    collect, with the reason, as the tally reports each 👍 it does not count: on a withdrawn
+    topic, on an issue without the `topic` label, on a topic of no event or another one (a
+    proposal not yet given this event, say), by a bot, a deleted account, or someone not
+    accepted for the event."""
+    seat_of = {login_key(s.login): s.kind for s in seats(event.participants, roundtable.capacity(event))}
+    active = {issue.number for issue in active_topics(topics, event.id)}
+    withdrawn = {i.number for i in topics.issues if is_topic_of(i, event.id) and i.withdrawn}
+    not_topics = {i.number for i in topics.issues if not i.is_topic}
+
+    def why(comment: Comment) -> Why | None:
+        if comment.issue in withdrawn:
+            return "withdrawn topic"
+        if comment.issue in not_topics:
+            return "not a topic"
+        if comment.issue not in active:
+            return "other event"
+        if comment.is_bot:
+            return "bot"
+        if comment.author is None:
+            return "deleted account"
+        if may_speak(roundtable, event, comment.author):
+            return None
+        kind = seat_of.get(login_key(comment.author))
+        return kind if kind in ("waitlisted", "cancelled") else "not a participant"
+
+    found = []
+    for comment in sorted(comments, key=lambda c: c.id):
+        text = takeaway_text(comment.body)
+        reason = why(comment) if text is not None else None
+        if text is not None and reason is not None:
+            found.append(LeftOut(comment.id, comment.issue, comment.author, text, reason))
+    return tuple(found)
 
 
 class TakeawayList(Protocol):

@@ -354,11 +354,15 @@ class Board(Model):
 
 
 class Snapshot(Model):
-    """What one run observed of an event's topics and the board, read once and handed from step
-    to step, so no step reads it again unless an earlier one changed it."""
+    """What one run observed of GitHub (access, an event's topics, the board, seat requests), read
+    once and handed from step to step, so no step reads it again unless an earlier one changed it."""
 
     topics: TopicState | None = None
     board: Board | None = None
+    # `p2p sync` reads these in the same request (Port.read_snapshot); a command that reads one
+    # part alone leaves the others None.
+    access: AccessState | None = None
+    seat_requests: tuple[SeatRequest, ...] | None = None
 
 
 # --- observed state: seat requests (SPEC 4.6) --------------------------------------------

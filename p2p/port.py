@@ -24,6 +24,7 @@ from p2p.models import (
     Invitation,
     Issue,
     SeatRequest,
+    Snapshot,
     TopicState,
 )
 
@@ -170,6 +171,13 @@ class Port(Protocol):
     def requests(self) -> RequestCount: ...
 
     # --- reads: each one request where GitHub allows, paginated past 100 -----------------
+
+    def read_snapshot(self, event_id: str | None, board: int | None, *, seat_requests: bool) -> Snapshot:
+        """What `p2p sync` observes, in ONE GraphQL request and the invitations' REST one (SPEC 7's
+        floor of 2): access (as read_access), the topics of `event_id` (as read_topics; none when
+        None), the board `board` (as read_board) and, when `seat_requests`, the seat requests (as
+        read_seat_requests). Follow-up requests only for a part that runs past a page."""
+        ...
 
     def read_access(self) -> AccessState:
         """Collaborators (one request) and pending invitations (one request)."""

@@ -830,3 +830,43 @@ def test_a_persons_token(person_token: Sides) -> None:
     assert [(c.login, c.permission) for c in access.collaborators] == [("olga", "admin")]
     assert port.read_topics(EVENT).viewer == "olga"
     assert port.create_issue("Hiring", "", []).author == "olga"
+
+
+# --- the snapshot: every read of a sync in one request ------------------------------------
+
+
+def test_read_snapshot_holds_what_each_read_returns_in_two_requests(port: Port, world: World) -> None:
+    from p2p.rules.seat_requests import SEAT_REQUEST_LABEL, form_body
+
+    world.add_collaborator("alice")
+    world.add_user("bob")
+    port.invite("bob", "triage")
+    topic = world.add_issue("Hiring", labels=["topic", f"event:{EVENT}"], author="alice")
+    world.add_reaction(topic, "alice", created_at=NOW - timedelta(hours=1))
+    world.add_issue("On-call", labels=["topic"], author="alice")
+    world.add_issue(
+        "Seat request",
+        body=form_body(EVENT, "Lean coffee", "Carol", recording=True),
+        labels=[SEAT_REQUEST_LABEL],
+        author="carol",
+    )
+    before = port.requests.total
+
+    snapshot = port.read_snapshot(EVENT, 1, seat_requests=True)
+
+    assert port.requests.total - before == 2  # one GraphQL request, and the invitations' REST one
+    assert snapshot.access == port.read_access()
+    assert snapshot.topics == port.read_topics(EVENT)
+    assert snapshot.board == port.read_board(1)
+    assert snapshot.seat_requests == port.read_seat_requests()
+    assert snapshot.seat_requests and snapshot.seat_requests[0].author == "carol"
+
+
+def test_read_snapshot_leaves_out_the_parts_not_asked_for(port: Port) -> None:
+    before = port.requests.total
+
+    snapshot = port.read_snapshot(None, None, seat_requests=False)
+
+    assert port.requests.total - before == 2
+    assert snapshot.access is not None
+    assert (snapshot.topics, snapshot.board, snapshot.seat_requests) == (None, None, None)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from p2p.cli.workspace import Workspace
-from p2p.errors import P2PError
+from p2p.errors import GitHubError, P2PError
 from p2p.models import Snapshot
 from p2p.rules.plan import counted
 
@@ -40,17 +40,25 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         if code:
             failed.append(name)
 
+    seat_requests = roundtable.settings.seat_requests != "off"
+    observed = _observe(ws, upcoming.id if upcoming else None, seat_requests=seat_requests)
+
     def collect_seat_requests() -> int:
-        if roundtable.settings.seat_requests == "off":
+        if not seat_requests:
             ws.out("seat requests are off (`seat_requests: off` in p2p.yaml)")
             return 0
-        return collect.collect_with(ws, port.read_seat_requests(), event_id=None, dry_run=dry_run)
+        requests = observed.seat_requests
+        if requests is None:
+            requests = port.read_seat_requests()
+        return collect.collect_with(ws, requests, event_id=None, dry_run=dry_run)
 
     step("participants collect", collect_seat_requests)
 
     step(
         "participants sync",
-        lambda: participants.sync_with(ws, port.read_access(), dry_run=dry_run, force=force),
+        lambda: participants.sync_with(
+            ws, observed.access or port.read_access(), dry_run=dry_run, force=force
+        ),
     )
 
     event = ws.roundtable().next_event(ws.now)  # as the files now say: collect may have registered people
@@ -63,7 +71,8 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
 
         def observe_and_sync_topics() -> int:
             nonlocal snapshot
-            snapshot = topics.observe(ws, event)
+            read_before = observed.topics is not None and observed.topics.event_id == event.id
+            snapshot = observed if read_before else topics.observe(ws, event)
             return topics.sync_with(ws, event, snapshot, dry_run=dry_run)
 
         def tally_votes() -> int:
@@ -88,6 +97,20 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         return 1
     ws.out("sync: done" + (" (dry run)" if dry_run else ""))
     return 0
+
+
+def _observe(ws: Workspace, event_id: str | None, *, seat_requests: bool) -> Snapshot:
+    """Everything the steps read of GitHub, in one request (and the invitations' one): who has
+    access, the next event's topics, the board and the seat requests. When that combined read is
+    refused, each step reads its own part, so that one missing permission fails one step alone
+    and says which."""
+    port = ws.port()
+    try:
+        return port.read_snapshot(event_id, ws.roundtable().settings.project, seat_requests=seat_requests)
+    except GitHubError as error:
+        if ws.verbose:
+            ws.err(f"the combined read was refused ({error.message}): each step reads its own part")
+        return Snapshot()
 
 
 def _read(path: Path) -> bytes:

@@ -26,6 +26,7 @@ from p2p.models import (
     Invitation,
     Issue,
     SeatRequest,
+    Snapshot,
     TopicState,
     event_id_of,
     login_key,
@@ -81,23 +82,63 @@ class GitHubRepository:
 
     # --- the port: reads -------------------------------------------------------------------
 
+    def read_snapshot(self, event_id: str | None, board: int | None, *, seat_requests: bool) -> Snapshot:
+        wanted = event_id is not None
+        variables: dict[str, Any] = {
+            "owner": self.owner,
+            "name": self.name,
+            "eventLabel": f"{EVENT_PREFIX}{event_id}" if wanted else "",
+            "number": board or 0,
+            "withCollaborators": True,
+            "withEvent": wanted,
+            "withProposals": wanted,
+            "withLabels": wanted,
+            "withSeatRequests": seat_requests,
+            "withBoard": board is not None,
+        }
+        data = self._client.graphql(
+            "snapshot",
+            variables,
+            action="read the roundtable's state",
+            need="administration",
+            missing_ok=("projectV2",),
+        )
+        repository = data.get("repository")
+        if repository is None:
+            raise self._client.error(not_found("read the roundtable's state", self._repository))
+        return Snapshot(
+            access=self._access(first=repository),
+            topics=self._topics(event_id, first=data) if event_id is not None else None,
+            board=self._board(board, first=data) if board is not None else None,
+            seat_requests=self._seat_requests(first=repository) if seat_requests else None,
+        )
+
     def read_access(self) -> AccessState:
-        # One GraphQL query, page after page, tells who has access and where it comes from (REST's
-        # list does not say); the invitations come from REST (GraphQL has no repository's).
+        return self._access()
+
+    def _access(self, *, first: Mapping[str, Any] | None = None) -> AccessState:
+        """Who has access: the first page of collaborators given (a snapshot's) or read, the rest
+        read page by page, and the invitations from REST.
+
+        One GraphQL query, page after page, tells who has access and where it comes from (REST's
+        list does not say); the invitations come from REST (GraphQL has no repository's)."""
         collaborators: list[Collaborator] = []
         owner_types: set[str] = set()
         variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "after": None}
         while True:
-            data = self._client.graphql(
-                "collaborators",
-                variables,
-                action="list collaborators",
-                need="administration",
-                missing_ok=("repository",),
-            )
-            repository = data.get("repository")
-            if repository is None:
-                raise self._client.error(not_found("list collaborators", self._repository))
+            if first is not None:
+                repository, first = first, None
+            else:
+                data = self._client.graphql(
+                    "collaborators",
+                    variables,
+                    action="list collaborators",
+                    need="administration",
+                    missing_ok=("repository",),
+                )
+                repository = data.get("repository")
+                if repository is None:
+                    raise self._client.error(not_found("list collaborators", self._repository))
             owner_type = (repository.get("owner") or {}).get("__typename")
             if owner_type:
                 owner_types.add(str(owner_type))
@@ -135,6 +176,9 @@ class GitHubRepository:
         )
 
     def read_topics(self, event_id: str) -> TopicState:
+        return self._topics(event_id)
+
+    def _topics(self, event_id: str, *, first: Mapping[str, Any] | None = None) -> TopicState:
         label = f"{EVENT_PREFIX}{event_id}"
         variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "eventLabel": label}
         action = f"read the topics of {event_id}"
@@ -146,8 +190,11 @@ class GitHubRepository:
         cursors = {"event": "eventAfter", "proposals": "proposalsAfter", "labels": "labelsAfter"}
         pending = set(parts.values())
         while pending:
-            flags = {flag: part in pending for flag, part in parts.items()}
-            data = self._client.graphql("topics", {**variables, **flags}, action=action, need="issues")
+            if first is not None:
+                data, first = first, None
+            else:
+                flags = {flag: part in pending for flag, part in parts.items()}
+                data = self._client.graphql("topics", {**variables, **flags}, action=action, need="issues")
             if not viewer:
                 found = data.get("viewer")
                 viewer, viewer_is_bot = mapping.login(found) or "", mapping.is_bot(found)
@@ -263,15 +310,21 @@ class GitHubRepository:
         return tuple(sorted((c for number in wanted for c in found.get(number, [])), key=lambda c: c.id))
 
     def read_board(self, number: int) -> Board | None:
+        return self._board(number)
+
+    def _board(self, number: int, *, first: Mapping[str, Any] | None = None) -> Board | None:
         variables: dict[str, Any] = {"owner": self.owner, "number": number, "withFields": True}
         action = f"read board #{number} of {self.owner}"
         project: Mapping[str, Any] | None = None
         fields: list[BoardField] = []
         items: list[BoardItem] = []
         while True:
-            data = self._client.graphql(
-                "board", variables, action=action, need="projects", missing_ok=("projectV2",)
-            )
+            if first is not None:
+                data, first = first, None
+            else:
+                data = self._client.graphql(
+                    "board", variables, action=action, need="projects", missing_ok=("projectV2",)
+                )
             owner = data.get("repositoryOwner")
             if owner is None:
                 raise self._client.error(
@@ -502,12 +555,18 @@ class GitHubRepository:
     # --- the port: seat requests (SPEC 4.6) ---------------------------------------------
 
     def read_seat_requests(self) -> tuple[SeatRequest, ...]:
+        return self._seat_requests()
+
+    def _seat_requests(self, *, first: Mapping[str, Any] | None = None) -> tuple[SeatRequest, ...]:
         variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "after": None}
         action = "read the seat requests"
         nodes: list[Mapping[str, Any]] = []
         while True:
-            data = self._client.graphql("seat_requests", variables, action=action, need="issues")
-            page = (data.get("repository") or {}).get("issues") or {}
+            if first is not None:
+                page, first = first.get("seatRequests") or {}, None
+            else:
+                data = self._client.graphql("seat_requests", variables, action=action, need="issues")
+                page = (data.get("repository") or {}).get("issues") or {}
             nodes += [n for n in page.get("nodes") or [] if n]
             info = page.get("pageInfo") or {}
             if not info.get("hasNextPage"):

@@ -21,6 +21,7 @@ from p2p.models import (
     IssueEvent,
     RequestComment,
     SeatRequest,
+    Snapshot,
     TopicState,
     event_id_of,
 )
@@ -57,6 +58,19 @@ class PortSide(SandboxCore):
     """The port's reads and writes over the sandbox's state."""
 
     # --- the port: reads -----------------------------------------------------------------
+
+    def read_snapshot(self, event_id: str | None, board: int | None, *, seat_requests: bool) -> Snapshot:
+        # The first page of every part comes in one GraphQL request: each part's own read counts
+        # its first page, all but one of which that request saves.
+        snapshot = Snapshot(
+            access=self.read_access(),
+            topics=self.read_topics(event_id) if event_id is not None else None,
+            board=self.read_board(board) if board is not None else None,
+            seat_requests=self.read_seat_requests() if seat_requests else None,
+        )
+        parts = 1 + (event_id is not None) + (board is not None) + seat_requests
+        self._requests.reads -= parts - 1
+        return snapshot
 
     def read_access(self) -> AccessState:
         # One GraphQL query per 100 collaborators (with where their access comes from), one REST

@@ -121,7 +121,7 @@ def test_a_corrupt_sandbox_file_is_a_clear_error(path: Path, content: str) -> No
         Sandbox.open(path, repository=REPOSITORY)
 
     assert refused.value.message.startswith(f"{path}: ")
-    assert "delete it" in refused.value.message
+    assert "`p2p sandbox reset` starts a fresh one" in refused.value.message
     assert "Traceback" not in refused.value.message
 
 

@@ -46,7 +46,7 @@ def new(ws: Workspace, *, date: str, title: str, format: str, start: str | None,
         )
     name = f"{day.isoformat()}-{slug}.yaml" if slug else f"{day.isoformat()}.yaml"
     path = ws.events_dir / name
-    same_day = [p for p in event_files(ws.root) if p.name[:10] == day.isoformat()]
+    same_day = [p for p in event_files(ws.files) if p.name[:10] == day.isoformat()]
     if same_day and slug is None:
         raise P2PError(
             f"{relative_path(same_day[0], ws.root)} already holds an event on {day.isoformat()}: "
@@ -56,7 +56,7 @@ def new(ws: Workspace, *, date: str, title: str, format: str, start: str | None,
         raise P2PError(f"{relative_path(path, ws.root)} already exists")
     data: dict[str, Any] = {"date": day, "title": title.strip(), "format": format, "start": start}
     create_event_file(path, data)
-    schema = ws.root / EVENT_SCHEMA_FILE
+    schema = ws.files / EVENT_SCHEMA_FILE
     if not schema.exists():  # the file's first line points editors at it
         write_text_atomic(schema, event_schema_text())
     ws.out(f"created {relative_path(path, ws.root)}")

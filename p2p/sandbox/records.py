@@ -82,6 +82,17 @@ class _Reaction(_Record):
     created_at: AwareDatetime
 
 
+class _IssueEvent(_Record):
+    """A timeline event of an issue: who labelled, closed or reopened it, and when (GitHub's
+    "issue events", GET /repos/{owner}/{repo}/issues/{number}/events: `event`, `actor`,
+    `label`, `created_at`)."""
+
+    event: Literal["labeled", "unlabeled", "closed", "reopened"]
+    actor: str | None  # None: an account since deleted (REST says `ghost`)
+    label: str | None = None
+    created_at: AwareDatetime
+
+
 class _Issue(_Record):
     number: int
     node_id: str
@@ -93,6 +104,7 @@ class _Issue(_Record):
     labels: list[str] = []
     reactions: list[_Reaction] = []
     created_at: AwareDatetime
+    events: list[_IssueEvent] = []
 
 
 class _Comment(_Record):

@@ -77,7 +77,7 @@ class Sandbox(PortSide, WorldSide):
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             raise P2PError(
-                f"{path}: cannot read the sandbox ({reason}); delete it to start a fresh sandbox"
+                f"{path}: cannot read the sandbox ({reason}); `p2p sandbox reset` starts a fresh one"
             ) from None
         try:
             state = _State.model_validate_json(text)
@@ -86,12 +86,12 @@ class Sandbox(PortSide, WorldSide):
             where = ".".join(str(part) for part in problem["loc"])
             raise P2PError(
                 f"{path}: not a sandbox p2p can read ({where + ': ' if where else ''}{problem['msg']}); "
-                "delete it to start a fresh sandbox"
+                "`p2p sandbox reset` starts a fresh one"
             ) from None
         if login_key(state.repository) != login_key(repository):
             raise P2PError(
                 f"{path}: this sandbox holds {state.repository}, not {repository}; "
-                "delete it to start a fresh sandbox"
+                "`p2p sandbox reset` starts a fresh one"
             )
         sandbox = cls(state, path=path, now=now)
         sandbox._saved = text

@@ -58,9 +58,10 @@ class World(Protocol):
     ) -> int:
         """An issue someone opened (a topic proposal, say); returns its number."""
 
-    def close_issue(self, number: int, reason: StateReason = "completed") -> None: ...
+    def close_issue(self, number: int, reason: StateReason = "completed", *, by: str | None = None) -> None:
+        """`by` (None: the toolkit's token, or nobody known) closes the issue."""
 
-    def reopen_issue(self, number: int) -> None: ...
+    def reopen_issue(self, number: int, *, by: str | None = None) -> None: ...
 
     def add_reaction(
         self,
@@ -85,3 +86,6 @@ class World(Protocol):
     def add_board_item(self, number: int, issue: int, **values: str | float) -> str:
         """Put issue #`issue` on board `number`, with field values by field name (an option's
         name for a single-select field); returns the item's id."""
+
+    def label_issue(self, number: int, label: str, *, by: str) -> None:
+        """`by` adds a label to an issue (GitHub creates a label the repository lacks)."""

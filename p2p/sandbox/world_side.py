@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Literal
 
 from p2p.models import IssueState, StateReason, login_key
 from p2p.rules.board import STATUS_OPTIONS
@@ -18,7 +19,10 @@ from p2p.sandbox.records import (
     _Board,
     _Collaborator,
     _Comment,
+    _find_label,
     _Invitation,
+    _Issue,
+    _IssueEvent,
     _Item,
     _node_id,
     _Reaction,
@@ -95,16 +99,37 @@ class WorldSide(SandboxCore):
             self.close_issue(issue.number, state_reason or "completed")
         return issue.number
 
-    def close_issue(self, number: int, reason: StateReason = "completed") -> None:
-        """Close an issue: "completed", "not_planned" (a withdrawn topic) or "duplicate"."""
+    def close_issue(self, number: int, reason: StateReason = "completed", *, by: str | None = None) -> None:
+        """Close an issue: "completed", "not_planned" (a withdrawn topic) or "duplicate"; `by`
+        is who closed it, recorded in the issue's timeline."""
         if reason == "reopened":
             raise ValueError("an issue closes as completed, not_planned or duplicate")
         issue = self._issue_numbered(number, action=f"close issue #{number}")
         issue.state, issue.state_reason = "closed", reason
+        self._event(issue, "closed", by)
 
-    def reopen_issue(self, number: int) -> None:
+    def reopen_issue(self, number: int, *, by: str | None = None) -> None:
         issue = self._issue_numbered(number, action=f"reopen issue #{number}")
         issue.state, issue.state_reason = "open", "reopened"
+        self._event(issue, "reopened", by)
+
+    def label_issue(self, number: int, label: str, *, by: str) -> None:
+        """`by` adds a label to an issue; a label it has already is no new timeline event."""
+        issue = self._issue_numbered(number, action=f"label issue #{number}")
+        if _find_label(issue.labels, label) is not None:
+            return
+        self._label(issue, [label])
+        self._event(issue, "labeled", by, label=_find_label(issue.labels, label))
+
+    def _event(
+        self,
+        issue: _Issue,
+        kind: Literal["labeled", "closed", "reopened"],
+        by: str | None,
+        **more: str | None,
+    ) -> None:
+        actor = None if by is None else self._user(by).login
+        issue.events.append(_IssueEvent(event=kind, actor=actor, created_at=self.now, **more))
 
     def add_reaction(
         self,

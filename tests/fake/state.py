@@ -192,13 +192,20 @@ class GitHubState:
         for comment_id in [c.id for c in self._comments.values() if c.issue == number]:
             del self._comments[comment_id]
 
-    def close_issue(self, number: int, reason: str = "completed") -> None:
+    def close_issue(self, number: int, reason: str = "completed", *, by: str | None = None) -> None:
         issue = self._issues[number]
         issue.state, issue.state_reason, issue.closed_at = "closed", reason, self.now
 
-    def reopen_issue(self, number: int) -> None:
+    def reopen_issue(self, number: int, *, by: str | None = None) -> None:
         issue = self._issues[number]
         issue.state, issue.state_reason, issue.closed_at = "open", "reopened", None
+
+    def label_issue(self, number: int, label: str, *, by: str) -> None:
+        """`by` adds a label to an issue (the fake keeps no timeline of who did)."""
+        issue = self._issues[number]
+        name = self.add_label(label).name
+        if name.casefold() not in (known.casefold() for known in issue.labels):
+            issue.labels.append(name)
 
     def add_reaction(
         self,

@@ -4,10 +4,12 @@ It works in a folder fresh from `p2p init`, and a whole cycle plays from the com
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,70 @@ def test_a_file_command_given_the_sandbox_works_on_the_working_copy(tmp_path: Pa
     committed(tmp_path)
     ok(tmp_path, "--sandbox", *command.split())
     assert git(tmp_path, "status", "--porcelain") == ""
+
+
+def opened(result: Result) -> int:
+    found = re.search(r" opened #(\d+) ", result.stdout)
+    assert found is not None, result.stdout
+    return int(found[1])
+
+
+def test_a_whole_cycle_plays_from_the_command_line(tmp_path: Path) -> None:
+    root = tmp_path
+    assert CliRunner().invoke(app, ["init", str(root), "--repository", "acme/roundtable"]).exit_code == 0
+    # The organizers' one edit by hand: the board, themselves, two seats.
+    settings = root / "p2p.yaml"
+    text = settings.read_text(encoding="utf-8").replace("# project: 1", "project: 1")
+    text = text.replace("capacity: 12", "capacity: 2").replace("organizers: []", "organizers: [orga]")
+    settings.write_text(text, encoding="utf-8")
+    day = (date.today() + timedelta(days=7)).isoformat()
+    ok(root, "event", "new", day, "--title", "Rehearsal night", "--start", "17:00")
+    for login in ("alice", "bob", "carol"):  # carol waits
+        ok(root, "participants", "add", login)
+    committed(root)
+
+    ok(root, "--sandbox", "board", "setup")
+    first = ok(root, "--sandbox", "sync")
+    assert first.stdout.count("done: invite ") == 3  # orga, alice, bob
+    accepted = ok(root, "sandbox", "accept", "--all")
+    assert accepted.stdout.count(" accepted the invitation") == 3
+    on_call = opened(ok(root, "sandbox", "propose", "On-call that lasts", "--as", "alice"))
+    hiring = opened(ok(root, "sandbox", "propose", "Hiring in 2027", "--as", "bob", "--body", "How?"))
+    vendors = opened(ok(root, "sandbox", "propose", "Vendor contracts", "--as", "alice"))
+    ok(root, "sandbox", "vote", str(hiring), str(vendors), "--as", "alice")
+    ok(root, "sandbox", "vote", str(hiring), "--as", "bob")
+    ok(root, "sandbox", "vote", str(vendors), str(hiring), "--as", "orga")
+    ok(root, "sandbox", "vote", str(on_call), "--as", "carol")  # waitlisted: not counted
+    ok(root, "sandbox", "vote", str(on_call), "--as", "zed")  # not registered: not counted
+    ok(root, "sandbox", "comment", str(hiring), "Takeaway: Hire for slope, not intercept.", "--as", "bob")
+    ok(root, "sandbox", "comment", str(hiring), "Takeaway: Buy my course.", "--as", "zed")
+
+    again = ok(root, "--sandbox", "sync")
+    assert re.search(rf"^\s*carol\s+#{on_call}\s+.*waitlisted$", again.stdout, re.MULTILINE)
+    ok(root, "--sandbox", "takeaways", "collect")
+    ok(root, "--sandbox", "sync")
+
+    copy = root / ".p2p" / "sandbox"
+    event = load_event(copy / "events" / f"{day}.yaml")
+    assert [(a.issue, a.votes) for a in event.agenda] == [(hiring, 3), (vendors, 2), (on_call, 0)]
+    assert [t.text for t in event.takeaways] == ["Hire for slope, not intercept."]
+    shown = json.loads(ok(root, "sandbox", "show", "--json").stdout)
+    assert [item["issue"] for item in shown["board"]["items"]] == [hiring, vendors, on_call]
+    assert [item["values"]["Votes"] for item in shown["board"]["items"]] == [3, 2, 0]
+    takeaways = (copy / "TAKEAWAYS.md").read_text(encoding="utf-8")
+    assert "Hire for slope, not intercept." in takeaways and "Buy my course" not in takeaways
+    assert "Hire for slope" not in (root / "TAKEAWAYS.md").read_text(encoding="utf-8")
+    assert git(root, "status", "--porcelain", "--untracked-files=all") == ""
+
+    difference = ok(root, "sandbox", "diff").stdout
+    assert f"--- events/{day}.yaml\n+++ .p2p/sandbox/events/{day}.yaml\n" in difference
+    assert "+agenda:\n" in difference
+    assert f'+  - {{issue: {hiring}, title: "Hiring in 2027", votes: 3}}\n' in difference
+    assert f'+  - {{text: "Hire for slope, not intercept.", issue: {hiring}, comment: ' in difference
+    assert "--- TAKEAWAYS.md\n+++ .p2p/sandbox/TAKEAWAYS.md\n" in difference
+    assert "--- README.md\n+++ .p2p/sandbox/README.md\n" in difference
+    assert "p2p.yaml" not in difference  # unchanged files are not shown
+
+    ok(root, "sandbox", "reset")
+    assert not (root / ".p2p" / "sandbox").exists() and not (root / ".p2p" / "sandbox.json").exists()
+    assert "no differences" in ok(root, "sandbox", "diff").stdout

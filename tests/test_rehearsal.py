@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from p2p.cli.app import app
 from p2p.cli.workspace import PLACEHOLDER_REPOSITORY
 from p2p.files.load import load_event, load_roundtable
+from tests.pasting import paste, shell_block
 
 GIT = ("git", "-c", "user.name=Organizer", "-c", "user.email=organizer@example.com")
 
@@ -270,3 +271,27 @@ def test_a_whole_cycle_plays_from_the_command_line(tmp_path: Path) -> None:
     ok(root, "sandbox", "reset")
     assert not (root / ".p2p" / "sandbox").exists() and not (root / ".p2p" / "sandbox.json").exists()
     assert "no differences" in ok(root, "sandbox", "diff").stdout
+
+
+DOCS = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("page", "after"),
+    [
+        ("README.md", "before it has a repository on GitHub:"),
+        ("docs/guide.md", "A whole rehearsal, start to end, in a new folder:"),
+    ],
+)
+def test_the_rehearsal_in_the_docs_runs_as_written(tmp_path: Path, page: str, after: str) -> None:
+    commands = shell_block((DOCS / page).read_text(encoding="utf-8"), after)
+    assert len(commands) > 8
+
+    done = paste(commands, tmp_path)
+
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    # `p2p sandbox diff` showed the rehearsal's agenda and takeaway; the real files have neither.
+    assert "\n+agenda:\n+  - {issue: 3, " in done.stdout and "\n+takeaways:\n" in done.stdout
+    (event,) = load_roundtable(tmp_path / "my-roundtable").events
+    assert event.agenda == () and event.takeaways == ()

@@ -90,7 +90,7 @@ def _acting(ws: Workspace, world: Sandbox, login: str | None) -> str:
     """Who acts when `--as` is left out: the first organizer, else the token's user."""
     if login is not None:
         return _login(login)
-    organizers = ws.roundtable().settings.organizers
+    organizers = ws.settings().organizers
     return organizers[0] if organizers else world.viewer
 
 

@@ -16,7 +16,7 @@ from p2p.files import EVENTS_DIR, SETTINGS_FILE
 # and the rules is imported on first use, so `p2p --help` and `--version` load no pydantic.
 if TYPE_CHECKING:
     from p2p.files.working_copy import WorkingCopy
-    from p2p.models import Event, Roundtable
+    from p2p.models import Event, Roundtable, Settings
     from p2p.port import Port
     from p2p.rules.plan import Action, Progress
 
@@ -94,6 +94,14 @@ class Workspace:
             self._roundtable = load_roundtable(self.files)
         return self._roundtable
 
+    def settings(self) -> Settings:
+        """p2p.yaml alone, for a command that needs no event file (the sandbox's commands)."""
+        if self._roundtable is not None:
+            return self._roundtable.settings
+        from p2p.files.load import load_settings
+
+        return load_settings(self.settings_path, shown=SETTINGS_FILE)
+
     def event(self, event_id: str | None) -> Event:
         """The named event; with no id (or `next`) the next one; `last`: the latest that has ended,
         whose takeaways still come in after the day."""
@@ -121,7 +129,7 @@ class Workspace:
     def repository(self) -> str:
         """owner/name: p2p.yaml's `repository`, else $GITHUB_REPOSITORY; the sandbox, without
         either, plays a placeholder."""
-        configured = self.roundtable().settings.repository or self.env.get("GITHUB_REPOSITORY")
+        configured = self.settings().repository or self.env.get("GITHUB_REPOSITORY")
         if not configured and self.sandbox:
             return PLACEHOLDER_REPOSITORY
         if not configured:

@@ -119,7 +119,7 @@ class WorkingCopy:
             )
         if held != data:
             target.parent.mkdir(parents=True, exist_ok=True)
-            replace_file(target, data)
+            replace_file(target, data, durable=False)
         self._copied[name] = digest
 
     def _read_copies(self) -> dict[str, str | None]:
@@ -145,7 +145,7 @@ class WorkingCopy:
         if _read(path) == text.encode("utf-8"):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, text.encode("utf-8"))
+        replace_file(path, text.encode("utf-8"), durable=False)
 
     def digests(self) -> dict[str, str]:
         """Each file of the working copy, by relative path, with the hash of what it holds."""

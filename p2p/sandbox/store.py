@@ -111,7 +111,7 @@ class Sandbox(PortSide, WorldSide):
             ignore = path.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# the offline GitHub sandbox of `p2p --sandbox`\n*\n", encoding="utf-8")
-            replace_file(path, text.encode("utf-8"))
+            replace_file(path, text.encode("utf-8"), durable=False)
         except OSError as error:
             raise P2PError(f"{path}: cannot write the sandbox: {error.strerror or error}") from None
         self._saved = text

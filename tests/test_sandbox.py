@@ -412,7 +412,7 @@ def test_anyone_proposes_votes_and_comments_in_a_public_repository(cli: Cli) -> 
     out, _ = cli("propose", "On-call", "--as", "stranger")
     assert out.startswith("stranger opened #1 'On-call' with the topic form (labels: topic)")
     out, _ = cli("vote", "1", "--as", "stranger")
-    assert re.match(r"stranger reacted 👍 to #1 at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", out.strip())
+    assert re.match(r"stranger reacted 👍 to #1 at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", out.strip())
     again, _ = cli("vote", "1", "--as", "Stranger")
     assert "already" in again and "one reaction of each kind" in again
     cli("vote", "1", "--as", "stranger", "--content", "rocket")
@@ -560,3 +560,24 @@ def test_reset_starts_over(cli: Cli) -> None:
     out, _ = cli("reset")
     assert out == "removed .p2p/sandbox.json: the next sandbox run starts afresh from the real files\n"
     assert cli("reset")[0] == "nothing to reset: there is no sandbox here yet\n"
+
+
+def test_show_makes_untrusted_text_safe_for_the_terminal(cli: Cli) -> None:
+    cli("propose", "Hi\x1b[2J there\nsecond line", "--as", "mallory")
+    cli("comment", "1", "Takeaway:\x1b]0;owned\x07 ok", "--as", "mallory")
+    out, _ = cli("show")
+    assert "\x1b" not in out and "\x07" not in out
+    assert "  #1 'Hi\\u001b[2J there\\u000asecond line' by mallory (open; topic)\n" in out
+    assert "Takeaway:\\u001b]0;owned\\u0007 ok" in out
+
+
+def test_sandbox_commands_outside_a_roundtable_create_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from p2p.cli.app import app
+
+    result = CliRunner().invoke(app, ["--repo-dir", str(tmp_path), "sandbox", "propose", "T", "--as", "a"])
+    assert result.exit_code == 1
+    assert "no p2p.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert CliRunner().invoke(app, ["--repo-dir", str(tmp_path), "--sandbox", "sync"]).exit_code == 1
+    assert list(tmp_path.iterdir()) == []

@@ -20,6 +20,7 @@ from p2p.errors import P2PError, UsageError
 from p2p.files.working_copy import WORKING_COPY
 from p2p.files.working_copy import reset as reset_copy
 from p2p.models import LOGIN_PATTERN, StateReason, login_key
+from p2p.rules.plan import printable
 from p2p.sandbox.records import REACTIONS, _find_label
 from p2p.sandbox.store import Sandbox
 
@@ -94,6 +95,11 @@ def _acting(ws: Workspace, world: Sandbox, login: str | None) -> str:
     return organizers[0] if organizers else world.viewer
 
 
+def _at(moment: str) -> str:
+    """A time as GitHub writes it, in UTC with a Z."""
+    return moment.replace("+00:00", "Z")
+
+
 # --- participants on GitHub ------------------------------------------------------------------
 
 
@@ -123,7 +129,7 @@ def propose(ws: Workspace, *, title: str, login: str, body: str | None) -> int:
     number = world.add_issue(
         title, body=topic_form_body(body if body is not None else title), labels=labels, author=author
     )
-    ws.out(f"{author} opened #{number} {title!r} with the topic form ({said})")
+    ws.out(f"{author} opened #{number} '{printable(title)}' with the topic form ({said})")
     if not labels:
         ws.out("`p2p --sandbox topics sync` creates the label; proposals opened from then on carry it")
     return 0
@@ -141,12 +147,12 @@ def vote(ws: Workspace, *, issues: Sequence[int], login: str, content: str) -> i
         held = next((r for r in before if r["content"] == content), None)
         if held is not None:
             ws.out(
-                f"{voter} reacted {EMOJI[content]} to #{number} already (at {held['created_at']}): "
+                f"{voter} reacted {EMOJI[content]} to #{number} already (at {_at(held['created_at'])}): "
                 "GitHub keeps one reaction of each kind per person"
             )
             continue
         world.add_reaction(number, voter, content=content, user_type=_user_type(voter))
-        ws.out(f"{voter} reacted {EMOJI[content]} to #{number} at {world.now.isoformat()}")
+        ws.out(f"{voter} reacted {EMOJI[content]} to #{number} at {_at(world.now.isoformat())}")
     return 0
 
 
@@ -318,16 +324,21 @@ def show(ws: Workspace, *, as_json: bool) -> int:
             f"closed as {issue['state_reason'].replace('_', ' ')}" if issue["state"] == "closed" else "open"
         )
         labels = ", ".join(issue["labels"]) or "no labels"
-        ws.out(f"  #{issue['number']} {issue['title']!r} by {issue['author']} ({closed}; {labels})")
+        title = printable(issue["title"], width=None)
+        ws.out(
+            f"  #{issue['number']} '{title}' by {issue['author']} ({closed}; {printable(labels, width=None)})"
+        )
         for reaction in issue["reactions"]:
             emoji = EMOJI.get(reaction["content"], reaction["content"])
-            ws.out(f"    {emoji} {reaction['login']} {reaction['created_at']}")
+            ws.out(f"    {emoji} {reaction['login']} {_at(reaction['created_at'])}")
         for said in issue["comments"]:
-            first = said["body"].strip().splitlines()[0] if said["body"].strip() else ""
-            ws.out(f"    comment {said['id']} by {said['author'] or 'ghost'}: {first}")
+            body = printable(said["body"], width=70)
+            ws.out(f"    comment {said['id']} by {said['author'] or 'ghost'}: {body}")
         for event in issue["events"]:
             what = f"{event['event']} {event['label']}" if event["label"] else event["event"]
-            ws.out(f"    {what} by {event['actor'] or 'ghost'} {event['created_at']}")
+            ws.out(
+                f"    {printable(what, width=None)} by {event['actor'] or 'ghost'} {_at(event['created_at'])}"
+            )
     board = state["board"]
     if board is None:
         ws.out("board: none")

@@ -61,8 +61,8 @@ class Workspace:
     def files(self) -> Path:
         """Where the run reads and writes the roundtable's files: the repository itself, or with
         --sandbox its working copy under `.p2p/sandbox/`, so a rehearsal changes no tracked file."""
-        if not self.sandbox:
-            return self.root
+        if not self.sandbox or not (self.root / SETTINGS_FILE).is_file():
+            return self.root  # no roundtable here: loading says so, and nothing is created
         return self.working_copy().folder
 
     def working_copy(self) -> WorkingCopy:

@@ -9,12 +9,13 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial, wraps
+from functools import cache, partial, wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 import typer.core
+import typer.main
 
 from p2p import __version__
 from p2p.cli.workspace import Workspace
@@ -625,6 +626,17 @@ def sandbox_reset(ws: Workspace) -> int:
     from p2p.cli.sandbox import reset as run
 
     return run(ws)
+
+
+@cache
+def _click_command() -> Any:
+    return typer.main.get_command(app)
+
+
+def invoke(argv: list[str]) -> int:
+    """Run `p2p ARGV` in this process and return its exit status (`p2p demo` runs its steps so)."""
+    code = _click_command().main(args=argv, prog_name="p2p", standalone_mode=False)
+    return int(code or 0)
 
 
 def entry() -> None:

@@ -14,7 +14,6 @@ import io
 import shlex
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError
@@ -83,7 +82,6 @@ class Demo:
         self.ws = ws
         self.root = root
         self.step_number = 0
-        self._cli: Any = None
 
     def step(self, title: str) -> None:
         self.step_number += 1
@@ -96,12 +94,8 @@ class Demo:
         """Print `p2p ARGV` as it is pasted in the folder, run it there through the command line,
         print what it said (its first `shown` lines), and return that."""
         self.say(f"$ p2p {shlex.join(argv)}")
-        if self._cli is None:
-            import typer.main
+        from p2p.cli.app import invoke
 
-            from p2p.cli.app import app
-
-            self._cli = typer.main.get_command(app)
         # In the folder: --repo-dir says where, as running it there would.
         args = (
             [*argv[:1], str(self.root), *argv[2:]]
@@ -110,7 +104,7 @@ class Demo:
         )
         said = io.StringIO()
         with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
-            code = self._cli.main(args=args, prog_name="p2p", standalone_mode=False)
+            code = invoke(args)
         text = said.getvalue().rstrip("\n")
         lines = text.split("\n") if text else []
         for line in lines if shown is None else lines[:shown]:

@@ -498,7 +498,7 @@ def sandbox_propose(
 def sandbox_vote(
     ws: Workspace,
     issues: Annotated[
-        list[int], typer.Argument(help="The issues' numbers, voted on in turn.", metavar="ISSUE...")
+        list[int], typer.Argument(help="The issues' numbers, voted on in turn.", metavar="ISSUE")
     ],
     login: AsLogin,
     content: Annotated[

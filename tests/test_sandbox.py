@@ -4,8 +4,10 @@ a clock tests can move; and the GitHub rules the contract suite cannot reach che
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -121,7 +123,7 @@ def test_a_corrupt_sandbox_file_is_a_clear_error(path: Path, content: str) -> No
         Sandbox.open(path, repository=REPOSITORY)
 
     assert refused.value.message.startswith(f"{path}: ")
-    assert "delete it" in refused.value.message
+    assert "`p2p sandbox reset` starts a fresh one" in refused.value.message
     assert "Traceback" not in refused.value.message
 
 
@@ -358,3 +360,242 @@ def test_an_invitation_to_a_login_nobody_made_known_is_refused_as_unknown(path: 
     again = Sandbox.open(path, repository=REPOSITORY, now=NOW)
     assert again.knows("alice")  # invited: GitHub has the account
     assert not again.knows("carol")
+
+
+# --- the timeline: who labelled, closed and reopened an issue ---------------------------------
+
+
+def test_labels_closes_and_reopens_are_kept_in_the_issues_timeline(path: Path) -> None:
+    sandbox = Sandbox.new(REPOSITORY, now=NOW, path=path)
+    number = sandbox.add_issue("Seat request", author="alice")
+    sandbox.label_issue(number, "approved", by="orga")
+    sandbox.label_issue(number, "Approved", by="orga")  # a label it has: no new event
+    sandbox.advance(timedelta(minutes=5))
+    sandbox.close_issue(number, "not_planned", by="orga")
+    sandbox.reopen_issue(number, by="alice")
+    sandbox.close_issue(number)
+    sandbox.close()
+
+    (issue,) = Sandbox.open(path, repository=REPOSITORY).describe()["issues"]
+    assert issue["labels"] == ["approved"]
+    assert [(e["event"], e["actor"], e["label"]) for e in issue["events"]] == [
+        ("labeled", "orga", "approved"),
+        ("closed", "orga", None),
+        ("reopened", "alice", None),
+        ("closed", "alice", None),  # by nobody named: its author, as GitHub's timeline shows
+    ]
+    assert issue["events"][0]["created_at"] == NOW.isoformat()
+    assert issue["events"][1]["created_at"] == (NOW + timedelta(minutes=5)).isoformat()
+
+
+# --- p2p sandbox: GitHub's side from the command line ----------------------------------------
+
+
+class Cli:
+    """A roundtable folder with `orga` (admin) and `tia` (triage) as collaborators."""
+
+    def __init__(self, root: Path) -> None:
+        from typer.testing import CliRunner
+
+        from p2p.cli.app import app
+
+        self.root, self.runner, self.app = root, CliRunner(), app
+        (root / "events").mkdir()
+        (root / "p2p.yaml").write_text(f"repository: {REPOSITORY}\norganizers: [orga]\n", encoding="utf-8")
+        day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+        (root / "events" / f"{day}.yaml").write_text(f"date: {day}\ntitle: Scaling teams\n", encoding="utf-8")
+        self.event = day
+        sandbox = Sandbox.open(root / SANDBOX_FILE, repository=REPOSITORY)
+        sandbox.add_collaborator("orga", "admin")
+        sandbox.add_collaborator("tia", "triage")
+        sandbox.add_label("topic")
+        sandbox.close()
+
+    def __call__(self, *args: str, code: int = 0) -> tuple[str, str]:
+        result = self.runner.invoke(self.app, ["--repo-dir", str(self.root), "sandbox", *args])
+        assert result.exit_code == code, (result.stdout, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr
+        return result.stdout, result.stderr
+
+    def world(self) -> dict[str, Any]:
+        return Sandbox.open(self.root / SANDBOX_FILE, repository=REPOSITORY).describe()
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path)
+
+
+def test_anyone_proposes_votes_and_comments_in_a_public_repository(cli: Cli) -> None:
+    out, _ = cli("propose", "On-call", "--as", "stranger")
+    assert out.startswith("stranger opened #1 'On-call' with the topic form (labels: topic)")
+    out, _ = cli("vote", "1", "--as", "stranger")
+    assert re.match(r"stranger reacted 👍 to #1 at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", out.strip())
+    again, _ = cli("vote", "1", "--as", "Stranger")
+    assert "already" in again and "one reaction of each kind" in again
+    cli("vote", "1", "--as", "stranger", "--content", "rocket")
+    out, _ = cli("comment", "1", "Takeaway: keep it humane", "--as", "stranger")
+    comment_id = int(re.findall(r"comment (\d+)", out)[0])
+    assert comment_id > 2**31
+
+    (issue,) = cli.world()["issues"]
+    assert issue["author"] == "stranger"
+    assert [(r["login"], r["content"]) for r in issue["reactions"]] == [
+        ("stranger", "+1"),
+        ("stranger", "rocket"),
+    ]
+    assert [(c["id"], c["author"], c["body"]) for c in issue["comments"]] == [
+        (comment_id, "stranger", "Takeaway: keep it humane")
+    ]
+
+
+def test_a_proposal_without_the_topic_label_says_why(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    sandbox = Sandbox.open(tmp_path / SANDBOX_FILE, repository=REPOSITORY)
+    sandbox._state.labels.clear()
+    sandbox.close()
+    out, _ = cli("propose", "On-call", "--as", "alice")
+    assert "no label: the repository has no `topic` label yet" in out
+    assert cli.world()["issues"][0]["labels"] == []
+
+
+def test_only_triage_access_or_more_labels(cli: Cli) -> None:
+    cli("propose", "On-call", "--as", "alice")
+    _, err = cli("label", "1", "approved", "--as", "alice", code=1)
+    assert err == (
+        "error: alice cannot label #1: labelling takes triage access or more, and alice is not a "
+        f"collaborator of {REPOSITORY}\n"
+    )
+    out, _ = cli("label", "1", "approved", "--as", "tia")
+    assert out == "tia labelled #1 approved\n"
+    (issue,) = cli.world()["issues"]
+    assert issue["labels"] == ["topic", "approved"]
+    assert [(e["event"], e["actor"], e["label"]) for e in issue["events"]] == [("labeled", "tia", "approved")]
+
+
+def test_the_author_or_a_triager_closes_and_reopens(cli: Cli) -> None:
+    cli("propose", "On-call", "--as", "alice")
+    _, err = cli("close", "1", "--as", "bob", code=1)
+    assert "bob cannot close #1: only its author (alice) or someone with triage access or more can" in err
+    assert cli("close", "1", "--not-planned", "--as", "alice")[0] == "alice closed #1 as not planned\n"
+    assert cli("reopen", "1", "--as", "tia")[0] == "tia reopened #1\n"
+    assert cli("close", "1")[0] == "orga closed #1 as completed\n"  # the first organizer by default
+    (issue,) = cli.world()["issues"]
+    assert (issue["state"], issue["state_reason"]) == ("closed", "completed")
+    assert [(e["event"], e["actor"]) for e in issue["events"]] == [
+        ("closed", "alice"),
+        ("reopened", "tia"),
+        ("closed", "orga"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("vote", "7", "--as", "alice"),
+            f"error: no issue #7 in the sandbox of {REPOSITORY} (its issues: none yet)\n",
+        ),
+        (("comment", "7", "hi", "--as", "alice"), f"error: no issue #7 in the sandbox of {REPOSITORY}"),
+        (("close", "7"), "error: no issue #7"),
+        (("label", "7", "x", "--as", "tia"), "error: no issue #7"),
+        (("vote", "1", "--as", "not_a login"), "error: 'not_a login' is not a GitHub login"),
+        (("propose", "T", "--as", "a--b"), "error: 'a--b' is not a GitHub login"),
+        (
+            ("accept", "--as", "alice"),
+            f"error: alice holds no invitation to {REPOSITORY} (invited: nobody)\n",
+        ),
+    ],
+)
+def test_an_unknown_issue_or_login_is_one_line_and_exit_1(
+    cli: Cli, args: tuple[str, ...], message: str
+) -> None:
+    _, err = cli(*args, code=1)
+    assert err.startswith(message)
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args", [("accept",), ("accept", "--all", "--as", "alice"), ("vote", "x", "--as", "a")]
+)
+def test_misuse_exits_2(cli: Cli, args: tuple[str, ...]) -> None:
+    cli(*args, code=2)
+
+
+def test_invitations_are_accepted_by_their_invitees(cli: Cli) -> None:
+    sandbox = Sandbox.open(cli.root / SANDBOX_FILE, repository=REPOSITORY)
+    sandbox.add_invitation("alice")
+    sandbox.add_invitation("bob")
+    sandbox.add_invitation("old", created_at=NOW, expired=True)
+    sandbox.close()
+    assert cli("accept", "--as", "ALICE")[0] == "alice accepted the invitation: triage access\n"
+    out, err = cli("accept", "--all", code=1)
+    assert out == "bob accepted the invitation: triage access\n"
+    assert "old's invitation has expired and cannot be accepted" in err
+    world = cli.world()
+    assert [c["login"] for c in world["collaborators"]] == ["orga", "tia", "alice", "bob"]
+    assert [i["login"] for i in world["invitations"]] == ["old"]
+
+
+def test_a_seat_request_is_written_as_githubs_form_renders_it(cli: Cli) -> None:
+    sandbox = Sandbox.open(cli.root / SANDBOX_FILE, repository=REPOSITORY)
+    sandbox.add_label("seat-request")
+    sandbox.close()
+    out, _ = cli("request-seat", "--as", "ada", "--name", "Ada Lovelace")
+    assert out == f"ada opened #1 'Seat request' for {cli.event} with the seat form (labels: seat-request)\n"
+    cli("request-seat", "--as", "bo", "--affiliation", "ACME", "--no-recording", "--event", cli.event)
+    first, second = cli.world()["issues"]
+    assert second["author"] == "bo"
+    assert (first["title"], first["author"], first["labels"]) == ("Seat request", "ada", ["seat-request"])
+    sandbox = Sandbox.open(cli.root / SANDBOX_FILE, repository=REPOSITORY)
+    bodies = [i.body for i in sandbox.issues]
+    assert bodies[0] == (
+        f"### Event\n\n{cli.event} — Scaling teams\n\n### Name\n\nAda Lovelace\n\n"
+        "### Affiliation\n\n_No response_\n\n### Recording\n\n- [X] I agree to the meeting being recorded."
+    )
+    assert bodies[1].endswith(
+        "### Affiliation\n\nACME\n\n### Recording\n\n- [ ] I agree to the meeting being recorded."
+    )
+    assert "### Name\n\nbo\n\n" in bodies[1]
+
+
+def test_show_prints_the_sandboxs_github(cli: Cli) -> None:
+    cli("propose", "On-call", "--as", "alice")
+    cli("vote", "1", "--as", "bob")
+    cli("comment", "1", "Takeaway: sleep", "--as", "bob")
+    out, _ = cli("show")
+    assert out.startswith(f"sandbox of {REPOSITORY} (.p2p/sandbox.json); the token's user: p2p-bot\n")
+    assert "collaborators: orga (admin), tia (triage)\n" in out
+    assert "  #1 'On-call' by alice (open; topic)\n" in out
+    assert re.search(r"^    👍 bob \S+$", out, re.MULTILINE)
+    assert re.search(r"^    comment \d+ by bob: Takeaway: sleep$", out, re.MULTILINE)
+    assert "board #1 'Lean coffee': Status (To Discuss, Discussing, Discussed)" in out
+    shown = json.loads(cli("show", "--json")[0])
+    assert shown["repository"] == REPOSITORY and shown["board"]["items"] == []
+
+
+def test_reset_starts_over(cli: Cli) -> None:
+    out, _ = cli("reset")
+    assert out == "removed .p2p/sandbox.json: the next sandbox run starts afresh from the real files\n"
+    assert cli("reset")[0] == "nothing to reset: there is no sandbox here yet\n"
+
+
+def test_show_makes_untrusted_text_safe_for_the_terminal(cli: Cli) -> None:
+    cli("propose", "Hi\x1b[2J there\nsecond line", "--as", "mallory")
+    cli("comment", "1", "Takeaway:\x1b]0;owned\x07 ok", "--as", "mallory")
+    out, _ = cli("show")
+    assert "\x1b" not in out and "\x07" not in out
+    assert "  #1 'Hi\\u001b[2J there\\u000asecond line' by mallory (open; topic)\n" in out
+    assert "Takeaway:\\u001b]0;owned\\u0007 ok" in out
+
+
+def test_sandbox_commands_outside_a_roundtable_create_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from p2p.cli.app import app
+
+    result = CliRunner().invoke(app, ["--repo-dir", str(tmp_path), "sandbox", "propose", "T", "--as", "a"])
+    assert result.exit_code == 1
+    assert "no p2p.yaml" in result.stderr and "Traceback" not in result.stderr
+    assert CliRunner().invoke(app, ["--repo-dir", str(tmp_path), "--sandbox", "sync"]).exit_code == 1
+    assert list(tmp_path.iterdir()) == []

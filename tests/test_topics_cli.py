@@ -214,6 +214,11 @@ class Roundtable:
 
     @property
     def event_file(self) -> Path:
+        """The event file as the runs leave it: a sandbox run writes the sandbox's working copy,
+        never the real file (an organizer's edit before the first run goes to the real one)."""
+        copy = self.root / ".p2p" / "sandbox" / "events" / f"{E}.yaml"
+        if isinstance(self.world, SandboxWorld) and copy.exists():
+            return copy
         return self.root / "events" / f"{E}.yaml"
 
     def run(self, *args: str) -> Run:

@@ -11,13 +11,13 @@ from p2p.rules.plan import counted
 
 def check(ws: Workspace) -> int:
     """Validate p2p.yaml and every event file; print every error as file:line: message."""
-    errors = check_files(ws.root)
+    errors = check_files(ws.files)
     for error in errors:
         ws.out(error.message)
     if errors:
         files = len({error.path for error in errors})
         ws.err(f"{counted(len(errors), 'error')} in {counted(files, 'file')}")
         return 1
-    count = len(event_files(ws.root))
+    count = len(event_files(ws.files))
     ws.out(f"{SETTINGS_FILE} and {counted(count, 'event file')} are valid")
     return 0

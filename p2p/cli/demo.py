@@ -1,31 +1,27 @@
 """`p2p demo`: a guided, offline run of a whole event cycle, in a temporary folder.
 
-Every step is a real command, run through the same function `p2p` itself calls, on a
-Workspace rooted in the folder and against the offline sandbox (`.p2p/sandbox.json` there);
-what everyone else does on GitHub (accepting an invitation, proposing a topic, voting,
-commenting) is played through the sandbox's world methods. The folder is kept, so that the
-user can go on exploring it with `p2p --sandbox ...`.
+Every step is a command a person can paste into the demo's folder and run: the organizers'
+commands with `--sandbox`, and what everyone else does on GitHub (accepting an invitation,
+proposing a topic, voting, commenting) with `p2p sandbox …`. The demo runs each one through the
+command line itself, in the folder, so what it prints is what it ran. Pasted in order into an
+empty folder, the commands play the same cycle. The folder is kept, to explore further.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shlex
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime, time, timedelta
-from functools import partial
 from pathlib import Path
 
-from p2p.cli.workspace import SANDBOX_FILE, Workspace
+from p2p.cli.workspace import Workspace
 from p2p.errors import P2PError
 from p2p.files import SETTINGS_FILE
-from p2p.models import Roundtable
-from p2p.sandbox.store import Sandbox
+from p2p.files.working_copy import WORKING_COPY
 
 NAME = "Demo roundtable"
 REPOSITORY = "demo-org/roundtable"
-ORGANIZER = "rosa-organizer"
 # Fifteen registrations for twelve seats: the last three wait.
 PEOPLE = (
     ("alice-ng", "Alice Ng"),
@@ -45,7 +41,10 @@ PEOPLE = (
     ("omar-haddad", "Omar Haddad"),
 )
 CANCELS = "carmen-diaz"  # seat 3; the first on the waitlist, mateo-rossi, takes it
-SLOW = ("kofi-mensah", "lena-weber")  # have not accepted their invitations yet
+MOVES_UP = "mateo-rossi"
+WAITLISTED = "nora-berg"
+# The sandbox numbers issues from 1: the example event's two seeded topics, then these.
+SEEDED = 2
 PROPOSALS = (
     ("alice-ng", "Build vs. buy for internal developer platforms"),
     ("bo-chen", "On-call that does not burn people out"),
@@ -56,19 +55,33 @@ PROPOSALS = (
 )
 OUTSIDER = "curious-visitor"  # no registration: their 👍 does not count
 BOT = "dependabot[bot]"  # a bot: its 👍 never counts
+# Who gives a 👍 to which issues, in turn. Reactions made in the same second rank by issue
+# number, so alice-ng's fourth, over budget, is on her highest-numbered issue.
+BALLOTS = (
+    ("alice-ng", (1, 3, 5, 7)),
+    ("bo-chen", (3, 4, 7)),
+    ("dev-patel", (3, 5)),
+    ("emeka-obi", (1, 3, 8)),
+    ("fatima-khan", (6, 5, 3)),
+    ("gus-larsen", (7, 5)),
+    ("hana-sato", (3, 7, 2)),
+    ("ivan-petrov", (5, 4)),
+    ("jo-murphy", (8, 7, 5)),
+    (MOVES_UP, (1, 7)),
+    (WAITLISTED, (2, 4)),  # waitlisted: not counted
+    (OUTSIDER, (2, 4)),  # no registration: not counted
+    (BOT, (1,)),  # a bot: never counted
+)
 INDENT = "  "
 
 
 class Demo:
-    """The demo's state: its folder, its clock and where it prints."""
+    """The demo's folder, the commands it runs there, and where it prints."""
 
     def __init__(self, ws: Workspace, root: Path) -> None:
         self.ws = ws
         self.root = root
-        self.now = ws.now
         self.step_number = 0
-
-    # --- printing ----------------------------------------------------------------------------
 
     def step(self, title: str) -> None:
         self.step_number += 1
@@ -77,69 +90,47 @@ class Demo:
     def say(self, text: str) -> None:
         self.ws.out(text)
 
-    def github(self, text: str) -> None:
-        """What someone else does on GitHub, played through the sandbox."""
-        self.ws.out(f"{INDENT}(on GitHub) {text}")
-
-    def _indented(self, printer: Callable[[str], None]) -> Callable[[str], None]:
-        def indented(text: str) -> None:
-            printer("\n".join(f"{INDENT}{line}".rstrip() for line in text.split("\n")))
-
-        return indented
-
-    # --- running commands and playing the world ----------------------------------------------
-
-    def workspace(self, *, out: Callable[[str], None] | None = None) -> Workspace:
-        return Workspace(
-            root=self.root,
-            sandbox=True,
-            now=self.now,
-            out=out or self._indented(self.ws.out),
-            err=self._indented(self.ws.err),
-            env={},
-        )
-
-    def run(self, argv: list[str], command: Callable[[Workspace], int], *, quiet: bool = False) -> list[str]:
-        """Show the command as an organizer types it, run the real command, show what it did."""
+    def run(self, *argv: str, shown: int | None = None) -> str:
+        """Print `p2p ARGV` as it is pasted in the folder, run it there through the command line,
+        print what it said (its first `shown` lines), and return that."""
         self.say(f"$ p2p {shlex.join(argv)}")
-        captured: list[str] = []
-        ws = self.workspace(out=captured.append if quiet else None)
-        try:
-            code = command(ws)
-        finally:
-            ws.close()
-        if code != 0:
+        from p2p.cli.app import invoke
+
+        # In the folder: --repo-dir says where, as running it there would.
+        args = (
+            [*argv[:1], str(self.root), *argv[2:]]
+            if argv[0] == "init"
+            else ["--repo-dir", str(self.root), *argv]
+        )
+        said = io.StringIO()
+        with contextlib.redirect_stdout(said), contextlib.redirect_stderr(said):
+            code = invoke(args)
+        text = said.getvalue().rstrip("\n")
+        lines = text.split("\n") if text else []
+        for line in lines if shown is None else lines[:shown]:
+            self.say(f"{INDENT}{line}".rstrip())
+        if code:
             raise P2PError(f"the demo stopped: `p2p {shlex.join(argv)}` exited with {code}")
-        return captured
+        return text
 
-    @contextmanager
-    def world(self) -> Iterator[Sandbox]:
-        """The sandbox, at the demo's time, to play everyone else on GitHub."""
-        sandbox = Sandbox.open(self.root / SANDBOX_FILE, repository=REPOSITORY, now=self.now)
-        yield sandbox
-        sandbox.close()
-
-    def roundtable(self) -> Roundtable:
-        return self.workspace().roundtable()
-
-    def edit(self, path: str, old: str, new: str) -> None:
-        """An organizer's edit by hand: one line changed."""
-        file = self.root / path
-        text = file.read_text(encoding="utf-8")
-        if old not in text:
-            raise P2PError(f"the demo stopped: {path} has no line {old!r} to change")
-        file.write_text(text.replace(old, new, 1), encoding="utf-8")
-        self.say(f"(edit {path}) {old.strip()}  ->  {new.strip()}")
+    def append(self, path: str, line: str) -> None:
+        """An organizer's edit by hand, as a shell line: one line added to a file."""
+        self.say(f"$ echo {shlex.quote(line)} >> {path}")
+        with (self.root / path).open("a", encoding="utf-8") as handle:
+            handle.write(f"{line}\n")
 
     def region(self, name: str) -> None:
-        """Print one generated region of the README, as GitHub would show its source."""
+        """Print one generated region of the rehearsal's README, as GitHub would show its source."""
         from p2p.pages.render import README_FILE, find_regions
 
-        text = (self.root / README_FILE).read_text(encoding="utf-8")
+        text = (self.root / WORKING_COPY / README_FILE).read_text(encoding="utf-8")
         lines = text.split("\n")
         found = next(r for r in find_regions(text) if r.name == name)
         body = "\n".join(lines[found.begin + 1 : found.end]).strip("\n")
-        rule = f"----- {README_FILE}, region {name} "
+        self.file(f"{README_FILE}, region {name}", body)
+
+    def file(self, title: str, body: str) -> None:
+        rule = f"----- {WORKING_COPY.as_posix()}/{title} "
         self.say(f"\n{rule}{'-' * max(3, 78 - len(rule))}\n{body}\n{'-' * 78}")
 
 
@@ -155,183 +146,109 @@ def demo(ws: Workspace) -> int:
     play = Demo(ws, root)
     ws.out(
         f"p2p demo: a whole event cycle of a roundtable, offline, in {root}\n"
-        "GitHub is played by the sandbox in .p2p/sandbox.json there. Each step shows the command an\n"
-        "organizer types (against GitHub; in that folder, add --sandbox to replay it offline) and\n"
-        "what it did; (on GitHub) lines are what participants do in GitHub's web pages."
+        "GitHub is played by the sandbox (.p2p/sandbox.json there). Every step is a command, run in\n"
+        "that folder: `p2p --sandbox …` for the organizers' commands, which write their files to the\n"
+        "rehearsal's working copy in .p2p/sandbox/, and `p2p sandbox …` for what participants do in\n"
+        "GitHub's web pages. Pasted in order into an empty folder, the commands play the same cycle."
     )
     _set_up(play)
-    event_id = _register(play)
-    _board(play)
-    _topics(play)
-    _votes(play)
-    _after(play, event_id)
+    _register(play)
+    _board_and_topics(play)
+    event_id = _votes(play)
+    _after(play)
     ws.out(
-        f"\nThe roundtable is in {root}: its files, the generated README.md, TAKEAWAYS.md and\n"
-        "events.ics, and the sandbox. Explore it:\n"
+        f"\nThe roundtable is in {root}: its files, and the rehearsal's in .p2p/sandbox/ (the real\n"
+        "README.md and event file hold no agenda: a rehearsal never changes them). Explore it:\n"
         f"{INDENT}cd {shlex.quote(str(root))}\n"
+        f"{INDENT}p2p sandbox show\n"
         f"{INDENT}p2p --sandbox participants status {event_id}\n"
-        f"{INDENT}p2p --sandbox votes tally {event_id} --dry-run\n"
-        "(the demo's clock ended the day after the event: run today, `p2p render` shows it as\n"
-        "upcoming again)\n"
+        f"{INDENT}p2p sandbox diff\n"
         f"Start your own with `p2p init DIR`; delete the demo with `rm -r {shlex.quote(str(root))}`."
     )
     return 0
 
 
 def _set_up(play: Demo) -> None:
-    from p2p.cli.init import init
-
     play.step("A new roundtable with an upcoming event")
-    argv = ["init", str(play.root), "--name", NAME, "--repository", REPOSITORY]
-    captured = play.run(
-        argv,
-        lambda ws: init(ws, directory=play.root, name=NAME, repository=REPOSITORY, force=False),
-        quiet=True,
-    )
-    # Its output, less the table of files and the steps towards GitHub that the demo skips.
-    lines = "\n".join(captured).split("\n")
-    files = next((block for block in captured if block.startswith("file ")), "").split("\n")[2:]
-    play.say(f"{INDENT}{lines[0]}")
-    play.say(f"{INDENT}{len(files)} files: p2p.yaml, an example event, README.md, workflows, the topic form")
-    play.say("\n".join(f"{INDENT}{line}" for line in lines if line.startswith("generated by")))
-    play.edit(SETTINGS_FILE, "organizers: []", f"organizers: [{ORGANIZER}]")
-    play.edit(SETTINGS_FILE, "# project: 1", "project: 1")
-    with play.world() as github:
-        github.add_collaborator(ORGANIZER, "admin")
-    play.github(f"{ORGANIZER} owns the repository; board #1 exists, with only its Status column")
-    event = play.roundtable().next_event(play.now)
-    assert event is not None  # noqa: S101 - init wrote one, two weeks ahead
-    play.say(f"{INDENT}the next event: {event.id}, {event.title!r}, {len(event.topics)} seeded topics")
+    said = play.run("init", ".", "--name", NAME, "--repository", REPOSITORY, shown=1)
+    del said
+    play.say(f"{INDENT}(p2p.yaml, an example event two weeks ahead, README.md, workflows, the topic form)")
+    play.append(SETTINGS_FILE, "project: 1")
+    play.say(f"{INDENT}(the lean-coffee board: the sandbox's board #1, with only its Status column)")
 
 
-def _register(play: Demo) -> str:
-    from p2p.cli.participants import add, cancel, status
-
+def _register(play: Demo) -> None:
     play.step("Registrations: 15 people for 12 seats, first come, first served")
     for login, name in PEOPLE:
-        play.now += timedelta(minutes=1)
-        play.run(
-            ["participants", "add", login, "--name", name],
-            partial(add, login=login, event=None, name=name),
-        )
-    play.run(["participants", "status"], lambda ws: status(ws, event=None, as_json=False))
+        play.run("participants", "add", login, "--name", name)
+    play.run("participants", "status")
 
-    event = play.roundtable().next_event(play.now)
-    assert event is not None  # noqa: S101
     play.step("Invitations: every participant with a seat gets access to the repository")
-    _sync(play)
-    with play.world() as github:
-        accepting = [i.login for i in github.invitations if i.login not in SLOW]
-        for login in accepting:
-            github.accept_invitation(login)
-    play.github(f"{len(accepting)} accept their invitation; {' and '.join(SLOW)} have not yet")
+    play.run("--sandbox", "participants", "sync")
+    play.run("sandbox", "accept", "--all")
 
     play.step("A cancellation: the first on the waitlist moves up")
-    play.now += timedelta(hours=2)
-    play.run(["participants", "cancel", CANCELS], lambda ws: cancel(ws, login=CANCELS, event=None))
-    _sync(play)
-    with play.world() as github:
-        moved = [i.login for i in github.invitations if i.login not in SLOW]
-        for login in moved:
-            github.accept_invitation(login)
-    play.github(f"{', '.join(moved)} accepts the invitation")
+    play.run("participants", "cancel", CANCELS)
+    play.run("--sandbox", "participants", "sync")
+    play.run("sandbox", "accept", "--as", MOVES_UP)
+
+
+def _board_and_topics(play: Demo) -> None:
+    play.step("The lean-coffee board: Votes, Status and Event fields")
+    play.run("--sandbox", "board", "setup")
+
+    play.step("Topics: the seeded ones become issues, participants propose more")
+    play.run("--sandbox", "topics", "sync")
+    for author, title in PROPOSALS:
+        play.run("sandbox", "propose", title, "--as", author)
+    play.run("--sandbox", "topics", "sync")
+
+
+def _votes(play: Demo) -> str:
+    play.step("Votes: a 👍 on a topic, three per participant")
+    for login, issues in BALLOTS:
+        play.run("sandbox", "vote", *(str(issue) for issue in issues), "--as", login)
+    play.say(f"{INDENT}(alice-ng gives a fourth 👍; {WAITLISTED} waits for a seat, {OUTSIDER} has none)")
+    play.run("--sandbox", "votes", "tally")
+    play.run("--sandbox", "render")
+    play.region("next-event")
+    from p2p.files.load import load_roundtable
+
+    event = load_roundtable(play.root / WORKING_COPY).events[0]
     return event.id
 
 
-def _sync(play: Demo) -> None:
-    from p2p.cli.participants import sync
+def _after(play: Demo) -> None:
+    from p2p.files.load import load_roundtable
 
-    play.run(["participants", "sync"], lambda ws: sync(ws, dry_run=False, force=False))
+    play.step("After the discussion: takeaways into the knowledge base")
+    event = load_roundtable(play.root / WORKING_COPY).events[0]
+    first, second = event.agenda[0].issue, event.agenda[1].issue
+    play.run(
+        "sandbox",
+        "comment",
+        str(first),
+        "Takeaway: Write the decision down before choosing a tool.",
+        "--as",
+        "bo-chen",
+    )
+    play.run("sandbox", "comment", str(first), "Great discussion, thanks all!", "--as", "emeka-obi")
+    play.run(
+        "sandbox",
+        "comment",
+        str(second),
+        "takeaway:  Protect one no-meeting day a week.",
+        "--as",
+        "hana-sato",
+    )
+    play.run("sandbox", "comment", str(second), "Takeaway: Buy my product.", "--as", OUTSIDER)
+    play.run("--sandbox", "takeaways", "collect")
+    play.run("--sandbox", "render")
+    play.file("TAKEAWAYS.md", (play.root / WORKING_COPY / "TAKEAWAYS.md").read_text(encoding="utf-8").strip())
 
-
-def _board(play: Demo) -> None:
-    from p2p.cli.board import setup
-
-    play.step("The lean-coffee board: Votes, Status and Event fields")
-    play.run(["board", "setup"], lambda ws: setup(ws, dry_run=False))
-
-
-def _topics(play: Demo) -> None:
-    from p2p.cli.topics import sync
-
-    play.step("Topics: the seeded ones become issues, participants propose more")
-    play.now += timedelta(days=1)
-    with play.world() as github:
-        for author, title in PROPOSALS:
-            number = github.add_issue(
-                title, body="Proposed with the topic form.", labels=("topic",), author=author
-            )
-            play.github(f"{author} proposes #{number} {title!r} with the topic form")
-    play.run(["topics", "sync"], lambda ws: sync(ws, event=None, dry_run=False))
-
-
-def _votes(play: Demo) -> None:
-    from p2p.cli.render import render
-    from p2p.cli.votes import tally
-
-    play.step("Votes: a 👍 on a topic, three per participant")
-    play.now += timedelta(days=2)
-    roundtable = play.roundtable()
-    event = roundtable.next_event(play.now)
-    assert event is not None  # noqa: S101
-    with play.world() as github:
-        topics = {i.title: i.number for i in github.issues if event.label in i.labels}
-        ranked = sorted(topics.values())
-        # Ballots: who gives a 👍 to which topics (by their place among the topic issues), in order.
-        ballots = {
-            "alice-ng": (0, 2, 4, 6),  # a fourth vote: over budget, not counted
-            "bo-chen": (2, 3, 6),
-            "dev-patel": (2, 4),
-            "emeka-obi": (0, 2, 7),
-            "fatima-khan": (5, 4, 2),
-            "gus-larsen": (6, 4),
-            "hana-sato": (2, 6, 1),
-            "ivan-petrov": (4, 3),
-            "jo-murphy": (7, 6, 4),
-            "mateo-rossi": (0, 6),
-            ORGANIZER: (2, 5),
-            "nora-berg": (1, 3),  # waitlisted: not counted
-            OUTSIDER: (1, 3),  # no registration: not counted
-            BOT: (0,),  # a bot: never counted
-        }
-        moment = play.now
-        for login, places in ballots.items():
-            for place in places:
-                moment += timedelta(minutes=3)
-                github.add_reaction(
-                    ranked[place % len(ranked)],
-                    login,
-                    user_type="Bot" if login == BOT else "User",
-                    created_at=moment,
-                )
-    play.github(f"{len(ballots) - 4} participants and {ORGANIZER} give their 👍, and alice-ng a fourth one.")
-    play.github(f"nora-berg (waitlisted), {OUTSIDER} (not registered) and {BOT} vote too.")
-    play.run(["votes", "tally"], lambda ws: tally(ws, event=None, dry_run=False, as_json=False))
-    play.run(["render"], lambda ws: render(ws, check=False))
-    play.region("next-event")
-
-
-def _after(play: Demo, event_id: str) -> None:
-    from p2p.cli.render import render
-    from p2p.cli.takeaways import collect
-
-    play.step("After the event: takeaways into the knowledge base")
-    roundtable = play.roundtable()
-    event = roundtable.event(event_id)
-    assert event is not None  # noqa: S101
-    zone = roundtable.settings.zone
-    play.now = datetime.combine(event.date + timedelta(days=1), time(9), tzinfo=zone)
-    agenda = event.agenda
-    first, second = agenda[0], agenda[1 % len(agenda)]
-    with play.world() as github:
-        github.add_comment(
-            first.issue, "bo-chen", "Takeaway: Write the decision down before choosing a tool."
-        )
-        github.add_comment(first.issue, "emeka-obi", "Great discussion, thanks all!")
-        github.add_comment(second.issue, ORGANIZER, "takeaway:  Protect one no-meeting day a week.")
-        github.add_comment(second.issue, OUTSIDER, "Takeaway: Buy my product.")
-    play.github(f"bo-chen and {ORGANIZER} comment a `Takeaway:` on #{first.issue} and #{second.issue},")
-    play.github(f"and so does {OUTSIDER}, who had no seat; emeka-obi comments with no takeaway.")
-    play.run(["takeaways", "collect", event_id], lambda ws: collect(ws, event=event_id, dry_run=False))
-    play.run(["render"], lambda ws: render(ws, check=False))
-    play.region("previous-events")
+    play.step("What the rehearsal wrote, against the real files")
+    said = play.run("sandbox", "diff", shown=0)
+    headers = [line for line in said.split("\n") if line.startswith("+++ ")]
+    play.say(
+        f"{INDENT}({len(said.splitlines())} lines of unified diff, for {', '.join(h[4:] for h in headers)})"
+    )

@@ -74,7 +74,7 @@ def new(
         )
     name = f"{day.isoformat()}-{slug}.yaml" if slug else f"{day.isoformat()}.yaml"
     path = ws.events_dir / name
-    same_day = [p for p in event_files(ws.root) if p.name[:10] == day.isoformat()]
+    same_day = [p for p in event_files(ws.files) if p.name[:10] == day.isoformat()]
     if same_day and slug is None:
         raise P2PError(
             f"{relative_path(same_day[0], ws.root)} already holds an event on {day.isoformat()}: "
@@ -94,7 +94,7 @@ def new(
         data["format"] = "lean-coffee"
     comment = f"{_listed(list(copied))} copied from {source}" if copied else None
     create_event_file(path, data, comment=comment)
-    schema = ws.root / EVENT_SCHEMA_FILE
+    schema = ws.files / EVENT_SCHEMA_FILE
     if not schema.exists():  # the file's first line points editors at it
         write_text_atomic(schema, event_schema_text())
     ws.out(f"created {relative_path(path, ws.root)}" + (f" ({comment})" if comment else ""))

@@ -8,7 +8,7 @@ from p2p.cli.workspace import Workspace
 from p2p.errors import InputError, P2PError, StaleError, UsageError
 from p2p.files import readme_import as legacy
 from p2p.files.atomic import write_text_atomic
-from p2p.files.load import load_event
+from p2p.files.load import load_event, relative_path
 from p2p.files.schema import event_schema_text, schema_files
 from p2p.pages import render as pages
 from p2p.rules.plan import counted, table
@@ -40,8 +40,8 @@ def generated_files(ws: Workspace) -> dict[str, str]:
     # files alone, or a page rendered on a laptop would be stale in GitHub Actions and back.
     # Without it, links to issues and the issue form are left out.
     repository = roundtable.settings.repository
-    env = pages.environment(ws.root)
-    page = _read(ws.root / pages.README_FILE, pages.README_FILE)
+    env = pages.environment(ws.files)
+    page = _read(ws.files / pages.README_FILE, pages.README_FILE)
     return {
         pages.README_FILE: pages.readme(page, roundtable, ws.now, repository=repository, env=env),
         pages.TAKEAWAYS_FILE: pages.takeaways_page(roundtable, repository=repository, env=env),
@@ -54,7 +54,7 @@ def generated_files(ws: Workspace) -> dict[str, str]:
 def _stale(ws: Workspace, files: dict[str, str]) -> list[str]:
     stale = []
     for name, text in files.items():
-        path = ws.root / name
+        path = ws.files / name
         if not path.exists() or path.read_bytes() != text.encode("utf-8"):
             stale.append(name)
     return stale
@@ -70,13 +70,14 @@ def render_step(ws: Workspace, *, dry_run: bool) -> int:
     if not stale:
         ws.out("up to date")
     for name in stale:
+        path = ws.files / name
+        shown = relative_path(path, ws.root)
         if dry_run:
-            ws.out(f"would write {name}")
+            ws.out(f"would write {shown}")
             continue
-        path = ws.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(path, files[name])
-        ws.out(f"wrote {name}")
+        ws.out(f"wrote {shown}")
     return 0
 
 

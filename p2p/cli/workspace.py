@@ -15,11 +15,15 @@ from p2p.files import EVENTS_DIR, SETTINGS_FILE
 # The command line imports this module before it parses a command: what it needs of the models
 # and the rules is imported on first use, so `p2p --help` and `--version` load no pydantic.
 if TYPE_CHECKING:
-    from p2p.models import Event, Roundtable
+    from p2p.files.working_copy import WorkingCopy
+    from p2p.models import Event, Roundtable, Settings
     from p2p.port import Port
     from p2p.rules.plan import Action, Progress
 
 SANDBOX_FILE = Path(".p2p") / "sandbox.json"
+# What the sandbox plays when p2p.yaml names no repository: a folder fresh from `p2p init`
+# rehearses as well as one that does.
+PLACEHOLDER_REPOSITORY = "example/roundtable"
 
 
 def _print(text: str) -> None:
@@ -51,14 +55,33 @@ class Workspace:
     progress: Progress = field(default_factory=_no_progress_shown)
     _port: Port | None = field(default=None, repr=False)
     _roundtable: Roundtable | None = field(default=None, repr=False)
+    _copy: WorkingCopy | None = field(default=None, repr=False)
+
+    @property
+    def files(self) -> Path:
+        """Where the run reads and writes the roundtable's files: the repository itself, or with
+        --sandbox its working copy under `.p2p/sandbox/`, so a rehearsal changes no tracked file."""
+        if not self.sandbox or not (self.root / SETTINGS_FILE).is_file():
+            return self.root  # no roundtable here: loading says so, and nothing is created
+        return self.working_copy().folder
+
+    def working_copy(self) -> WorkingCopy:
+        """The sandbox's working copy, brought up to date with the real files on first use."""
+        if self._copy is None:
+            from p2p.files.working_copy import WorkingCopy
+
+            self._copy = WorkingCopy.open(self.root)
+            for note in self._copy.notes:
+                self.err(f"sandbox: {note}")
+        return self._copy
 
     @property
     def settings_path(self) -> Path:
-        return self.root / SETTINGS_FILE
+        return self.files / SETTINGS_FILE
 
     @property
     def events_dir(self) -> Path:
-        return self.root / EVENTS_DIR
+        return self.files / EVENTS_DIR
 
     def event_path(self, event: Event) -> Path:
         return self.events_dir / f"{event.id}.yaml"
@@ -68,8 +91,16 @@ class Workspace:
         if self._roundtable is None or reload:
             from p2p.files.load import load_roundtable
 
-            self._roundtable = load_roundtable(self.root)
+            self._roundtable = load_roundtable(self.files)
         return self._roundtable
+
+    def settings(self) -> Settings:
+        """p2p.yaml alone, for a command that needs no event file (the sandbox's commands)."""
+        if self._roundtable is not None:
+            return self._roundtable.settings
+        from p2p.files.load import load_settings
+
+        return load_settings(self.settings_path, shown=SETTINGS_FILE)
 
     def event(self, event_id: str | None) -> Event:
         """The named event; with no id (or `next`) the next one; `last`: the latest that has ended,
@@ -96,8 +127,11 @@ class Workspace:
         return event
 
     def repository(self) -> str:
-        """owner/name: p2p.yaml's `repository`, else $GITHUB_REPOSITORY."""
-        configured = self.roundtable().settings.repository or self.env.get("GITHUB_REPOSITORY")
+        """owner/name: p2p.yaml's `repository`, else $GITHUB_REPOSITORY; the sandbox, without
+        either, plays a placeholder."""
+        configured = self.settings().repository or self.env.get("GITHUB_REPOSITORY")
+        if not configured and self.sandbox:
+            return PLACEHOLDER_REPOSITORY
         if not configured:
             raise P2PError(
                 f"{SETTINGS_FILE}: no `repository:` set and $GITHUB_REPOSITORY is empty; "
@@ -111,12 +145,14 @@ class Workspace:
             if self.sandbox:
                 from p2p.sandbox.store import Sandbox
 
-                self._port = Sandbox.open(
-                    self.root / SANDBOX_FILE,
-                    repository=self.repository(),
-                    now=self.now,
-                    people=self._people(),
-                )
+                repository = self.repository()
+                path = self.root / SANDBOX_FILE
+                if repository == PLACEHOLDER_REPOSITORY and not path.exists():
+                    self.err(
+                        f"sandbox: {SETTINGS_FILE} names no `repository:`, so the sandbox plays "
+                        f"{PLACEHOLDER_REPOSITORY} (add `repository: owner/name` for your own)"
+                    )
+                self._port = Sandbox.open(path, repository=repository, now=self.now, people=self._people())
             else:
                 from p2p.github.credentials import api_url, find_token
 
@@ -156,7 +192,16 @@ class Workspace:
             raise outcome.error
 
     def close(self) -> None:
-        """Persist what the port holds (the sandbox writes its file) and report requests."""
+        """Persist what the port holds (the sandbox writes its file) and report requests; a
+        sandbox run names the files it wrote in its working copy."""
+        if self._copy is not None:
+            written = self._copy.written()
+            if written:
+                names = ", ".join(self._copy.shown(name) for name in written)
+                self.err(
+                    f"sandbox: wrote {names} (the real files are unchanged; "
+                    "`p2p sandbox diff` shows the difference)"
+                )
         if self._port is None:
             return
         closer = getattr(self._port, "close", None)

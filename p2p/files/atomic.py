@@ -36,8 +36,10 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise cannot_write(path, error) from None
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """The atomic replacement of `write_text_atomic`, raising the OSError for the caller to name."""
+def replace_file(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """The atomic replacement of `write_text_atomic`, raising the OSError for the caller to name.
+    Not `durable`: no waiting for the disk (a file that can be made again, the sandbox's), still
+    either the old file or the new one after a crash of the program."""
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
@@ -47,13 +49,16 @@ def replace_file(path: Path, data: bytes) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temporary, mode)  # noqa: PTH101 - the temporary file is a str path
         Path(temporary).replace(path)
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(temporary)  # noqa: PTH108
         raise
+    if not durable:
+        return
     with suppress(OSError):  # make the rename itself durable where the platform allows
         folder = os.open(path.parent, os.O_RDONLY)
         try:

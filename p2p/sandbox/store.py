@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -21,7 +21,7 @@ from p2p.errors import P2PError
 from p2p.files.atomic import replace_file
 from p2p.models import login_key
 from p2p.sandbox.port_side import PortSide
-from p2p.sandbox.records import BOARD_NUMBER, VIEWER, _State
+from p2p.sandbox.records import BOARD_NUMBER, BUILT_IN_FIELDS, VIEWER, _shown, _State
 from p2p.sandbox.world import World
 from p2p.sandbox.world_side import WorldSide
 
@@ -92,7 +92,7 @@ class Sandbox(PortSide, WorldSide):
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             raise P2PError(
-                f"{path}: cannot read the sandbox ({reason}); delete it to start a fresh sandbox"
+                f"{path}: cannot read the sandbox ({reason}); `p2p sandbox reset` starts a fresh one"
             ) from None
         try:
             state = _State.model_validate_json(text)
@@ -101,12 +101,12 @@ class Sandbox(PortSide, WorldSide):
             where = ".".join(str(part) for part in problem["loc"])
             raise P2PError(
                 f"{path}: not a sandbox p2p can read ({where + ': ' if where else ''}{problem['msg']}); "
-                "delete it to start a fresh sandbox"
+                "`p2p sandbox reset` starts a fresh one"
             ) from None
         if login_key(state.repository) != login_key(repository):
             raise P2PError(
                 f"{path}: this sandbox holds {state.repository}, not {repository}; "
-                "delete it to start a fresh sandbox"
+                "`p2p sandbox reset` starts a fresh one"
             )
         sandbox = cls(state, path=path, now=now)
         sandbox._saved = text
@@ -127,10 +127,91 @@ class Sandbox(PortSide, WorldSide):
             ignore = path.parent / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# the offline GitHub sandbox of `p2p --sandbox`\n*\n", encoding="utf-8")
-            replace_file(path, text.encode("utf-8"))
+            replace_file(path, text.encode("utf-8"), durable=False)
         except OSError as error:
             raise P2PError(f"{path}: cannot write the sandbox: {error.strerror or error}") from None
         self._saved = text
+
+    # --- what `p2p sandbox` shows and checks ----------------------------------------------
+
+    def role_of(self, login: str) -> str | None:
+        """The repository role `login` holds directly (read, triage, write, maintain, admin), or
+        None for someone who is no collaborator."""
+        collaborator = self._collaborator(login)
+        return None if collaborator is None else collaborator.role
+
+    def issue_record(self, number: int) -> dict[str, Any] | None:
+        """Issue #`number` as `describe()` shows it, or None when there is none."""
+        return next((issue for issue in self.describe()["issues"] if issue["number"] == number), None)
+
+    def describe(self) -> dict[str, Any]:
+        """The sandbox's GitHub as plain data: who has access, the invitations, every issue with
+        its labels, reactions (of every kind, with their times), comments and timeline, and the
+        board's fields and cards in board order."""
+        state = self._state
+        board = self._board_numbered(BOARD_NUMBER)
+        shown_board = None if board is None else self._board(board)
+        return {
+            "repository": state.repository,
+            "owner_type": state.owner_type,
+            "viewer": self.viewer,
+            "collaborators": [{"login": c.login, "permission": c.role} for c in state.collaborators],
+            "invitations": [
+                {
+                    "login": i.login,
+                    "permission": i.role,
+                    "created_at": i.created_at.isoformat(),
+                    "expired": self._expired(i),
+                }
+                for i in state.invitations
+            ],
+            "issues": [
+                {
+                    "number": issue.number,
+                    "title": issue.title,
+                    "author": _shown(issue.author),
+                    "state": issue.state,
+                    "state_reason": issue.state_reason,
+                    "labels": list(issue.labels),
+                    "reactions": [
+                        {"login": r.login, "content": r.content, "created_at": r.created_at.isoformat()}
+                        for r in sorted(issue.reactions, key=lambda r: r.created_at)
+                    ],
+                    "comments": [
+                        {
+                            "id": c.id,
+                            "author": c.author,
+                            "body": c.body,
+                            "created_at": c.created_at.isoformat(),
+                        }
+                        for c in state.comments
+                        if c.issue == issue.number
+                    ],
+                    "events": [
+                        {
+                            "event": e.event,
+                            "actor": e.actor,
+                            "label": e.label,
+                            "created_at": e.created_at.isoformat(),
+                        }
+                        for e in issue.events
+                    ],
+                }
+                for issue in state.issues
+            ],
+            "board": None
+            if shown_board is None
+            else {
+                "number": shown_board.number,
+                "title": shown_board.title,
+                "fields": [
+                    {"name": f.name, "type": f.type, "options": [o.name for o in f.options]}
+                    for f in shown_board.fields
+                    if f.name not in BUILT_IN_FIELDS
+                ],
+                "items": [{"issue": i.issue, "values": dict(i.values)} for i in shown_board.items],
+            },
+        }
 
 
 if TYPE_CHECKING:  # the sandbox plays GitHub's side through the world's protocol, checked by mypy

@@ -21,14 +21,12 @@ from p2p.files.working_copy import WORKING_COPY
 from p2p.files.working_copy import reset as reset_copy
 from p2p.models import LOGIN_PATTERN, StateReason, login_key
 from p2p.rules.plan import printable
+from p2p.rules.seat_requests import NO_RESPONSE, SEAT_REQUEST_LABEL, form_body
 from p2p.sandbox.records import REACTIONS, _find_label
 from p2p.sandbox.store import Sandbox
 
 TOPIC_LABEL = "topic"
-SEAT_REQUEST_LABEL = "seat-request"
 SEAT_REQUEST_TITLE = "Seat request"
-RECORDING_CONSENT = "I agree to the meeting being recorded."
-NO_RESPONSE = "_No response_"  # what GitHub writes for an optional field left empty
 EMOJI = {
     "+1": "👍",
     "-1": "👎",
@@ -228,19 +226,6 @@ def label(ws: Workspace, *, issue: int, name: str, login: str) -> int:
     return 0
 
 
-def seat_form_body(
-    *, event_id: str, event_title: str, name: str, affiliation: str | None, recording: bool
-) -> str:
-    """The issue body GitHub writes from the seat-request form (`.github/ISSUE_TEMPLATE/seat.yml`)."""
-    box = "X" if recording else " "
-    return (
-        f"### Event\n\n{event_id} — {event_title}\n\n"
-        f"### Name\n\n{name}\n\n"
-        f"### Affiliation\n\n{affiliation or NO_RESPONSE}\n\n"
-        f"### Recording\n\n- [{box}] {RECORDING_CONSENT}"
-    )
-
-
 def request_seat(
     ws: Workspace,
     *,
@@ -257,10 +242,10 @@ def request_seat(
     if ws.roundtable().has_ended(chosen, ws.now):
         raise P2PError(f"{chosen.id} has ended: the seat form offers only upcoming events")
     labels, said = _form_labels(world, SEAT_REQUEST_LABEL)
-    body = seat_form_body(
-        event_id=chosen.id,
-        event_title=chosen.title,
-        name=name if name is not None else author,
+    body = form_body(
+        chosen.id,
+        chosen.title,
+        name if name is not None else author,
         affiliation=affiliation,
         recording=recording,
     )

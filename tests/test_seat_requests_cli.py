@@ -417,3 +417,28 @@ def test_the_event_file_changes_only_where_registrations_change(tmp_path: Path) 
         rt.collect()
         final = path.read_text(encoding="utf-8").splitlines()
         assert [line for line in final if line not in after] == ["    cancelled: true"]
+
+
+def test_sync_creates_the_seat_labels_the_form_and_the_approval_need(tmp_path: Path) -> None:
+    with _roundtable("fake", tmp_path, "approval") as rt:
+        assert rt.fake is not None
+        first = rt.run("sync")
+        assert first.code == 0, first.stdout + first.stderr
+        assert "create label seat-request" in first.stdout
+        names = {label.casefold() for label in rt.fake.labels}
+        assert {"seat-request", "approved"} <= names
+
+        again = rt.run("sync")
+        assert "create label" not in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("mode", "wanted"), [("approval", ["seat-request", "approved"]), ("open", ["seat-request"]), ("off", [])]
+)
+def test_the_seat_labels_missing_are_planned_by_mode(mode: str, wanted: list[str]) -> None:
+    from p2p.models import Settings
+    from p2p.rules.seat_requests import missing_labels
+
+    settings = Settings.model_validate({"seat_requests": mode})
+    assert [name for name, _, _ in missing_labels(settings, ["topic"])] == wanted
+    assert missing_labels(settings, ["Seat-Request", "APPROVED"]) == []

@@ -15,7 +15,13 @@ from p2p.files.load import relative_path
 from p2p.models import Registration, SeatRequest
 from p2p.pages import render as pages
 from p2p.rules.plan import apply_plan, counted, format_plan
-from p2p.rules.seat_requests import RegistrationChange, ReplyState, apply_changes, plan_seat_requests
+from p2p.rules.seat_requests import (
+    RegistrationChange,
+    ReplyState,
+    apply_changes,
+    missing_labels,
+    plan_seat_requests,
+)
 
 
 def collect(ws: Workspace, *, event: str | None, dry_run: bool) -> int:
@@ -107,3 +113,22 @@ class _FileRegistrations:
         self.document.append(
             "participants", registration.model_dump(mode="python", exclude_none=True, exclude_defaults=True)
         )
+
+
+def create_labels(ws: Workspace, labels: Sequence[str], *, dry_run: bool) -> None:
+    """Create the seat labels the repository lacks (`labels`: those it has), so that the seat form
+    can apply `seat-request` and an organizer `approved`."""
+    from p2p.rules.topics import CreateLabel
+
+    actions = [
+        CreateLabel(name, color, description)
+        for name, color, description in missing_labels(ws.roundtable().settings, labels)
+    ]
+    if not actions:
+        return
+    ws.out(format_plan(actions, empty=""))
+    if dry_run:
+        return
+    outcome = apply_plan(actions, ws.port(), report=ws.out, progress=ws.progress)
+    if outcome.error is not None:
+        raise outcome.error

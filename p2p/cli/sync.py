@@ -47,6 +47,8 @@ def sync(ws: Workspace, *, dry_run: bool, force: bool) -> int:
         if not seat_requests:
             ws.out("seat requests are off (`seat_requests: off` in p2p.yaml)")
             return 0
+        if observed.topics is not None:  # the repository's labels, read with the topics
+            collect.create_labels(ws, observed.topics.labels, dry_run=dry_run)
         requests = observed.seat_requests
         if requests is None:
             requests = port.read_seat_requests()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
-from p2p.models import Event, Registration, RequestComment, Roundtable, SeatRequest, login_key
+from p2p.models import Event, Registration, RequestComment, Roundtable, SeatRequest, Settings, login_key
 from p2p.port import Port
 from p2p.rules.plan import printable
 from p2p.rules.seats import find_registration, register, seats
@@ -494,3 +494,26 @@ def apply_changes(target: Registrations, changes: Sequence[RegistrationChange]) 
     for change in changes:
         if change.how in ("new", "moved"):
             target.append(change.registration)
+
+
+# The labels the seat form and the approval need. GitHub's issue form applies only labels that
+# exist ("If a label does not already exist in the repository, it will not be automatically added
+# to the issue", Syntax for issue forms, GitHub Docs): without `seat-request`, requests arrive
+# unlabelled and nobody reads them; without `approved`, an organizer has no label to apply.
+SEAT_LABELS = {
+    SEAT_REQUEST_LABEL: (
+        "1d76db",
+        "A request for a seat at a roundtable event, from the Request a seat form",
+    ),
+    APPROVED_LABEL: ("0e8a16", "An organizer approved this seat request"),
+}
+
+
+def missing_labels(settings: Settings, labels: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The seat labels (name, colour, description) the repository lacks, whatever their case:
+    none when seat requests are off; `approved` only under `approval`."""
+    if settings.seat_requests == "off":
+        return []
+    wanted = [SEAT_REQUEST_LABEL] + ([APPROVED_LABEL] if settings.seat_requests == "approval" else [])
+    held = {label.casefold() for label in labels}
+    return [(name, *SEAT_LABELS[name]) for name in wanted if name.casefold() not in held]

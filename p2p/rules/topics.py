@@ -258,7 +258,8 @@ class CreateLabel:
 
     @property
     def reason(self) -> str:
-        return "the repository has none, and the topic form applies only labels that exist"
+        form = "topic form" if self.name == TOPIC_LABEL else "seat form"
+        return f"the repository has none, and the {form} applies only labels that exist"
 
     def apply(self, port: Port) -> None:
         port.create_label(self.name, self.color, self.description)

@@ -482,3 +482,8 @@ def test_the_screen_shows_the_board_moves_still_waiting(waiting: int, shown: str
         assert "waiting to be written" not in text
     else:
         assert shown in text
+
+
+def test_quitting_a_one_topic_agenda_says_topic_in_the_singular() -> None:
+    _, effects = play(opened(ONE_VOTE), (0, "q"))
+    assert last_log(effects) == "stopped: 0 of 1 topic reached"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from p2p.models import AgendaItem
-from p2p.rules.plan import printable
+from p2p.rules.plan import counted, printable
 
 Status = Literal["To Discuss", "Discussing", "Discussed"]
 TO_DISCUSS: Status = "To Discuss"
@@ -209,7 +209,7 @@ def _quit(meeting: Meeting, now: float) -> tuple[Meeting, str]:
     reached = sum(t.reached for t in meeting.topics)
     return (
         replace(_stop_clock(meeting, now), stopped=True),
-        f"stopped: {reached} of {len(meeting.topics)} topics reached",
+        f"stopped: {reached} of {counted(len(meeting.topics), 'topic')} reached",
     )
 
 

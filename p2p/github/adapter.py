@@ -376,11 +376,11 @@ class GitHubRepository:
                 # GitHub does not know.
                 raise self._client.error(UnknownLoginError(login)) from None
             raise
-        return (
-            mapping.invitation(data, self._client.now())
-            if isinstance(data, dict) and data.get("invitee")
-            else None
-        )
+        if not isinstance(data, dict) or not data.get("invitee"):
+            return None
+        # The 201 body has no `expired` (SPEC 8): it is the invitation just sent or the one still
+        # pending, live either way, whatever this machine's clock says of its date.
+        return mapping.invitation(data, self._client.now()).model_copy(update={"expired": False})
 
     def cancel_invitation(self, invitation_id: int) -> None:
         self._client.send(

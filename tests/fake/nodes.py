@@ -339,6 +339,9 @@ class GraphQLNodes(GitHubState):
             "createdAt": iso(issue.created_at),
             "updatedAt": iso(issue.updated_at),
             "closedAt": iso(issue.closed_at) if issue.closed_at else None,
+            "closed": issue.state == "closed",
+            "milestone": None,
+            "assignees": lambda info, **args: self._connection("assignees", [], args),
             "labels": lambda info, **args: self._connection(
                 "labels", [self._gql_label(n) for n in issue.labels], args
             ),
@@ -439,6 +442,7 @@ class GraphQLNodes(GitHubState):
         return {
             "__typename": "ProjectV2",
             "id": project.id,
+            "databaseId": project.database_id,
             "number": project.number,
             "title": project.title,
             "closed": False,
@@ -471,6 +475,14 @@ class GraphQLNodes(GitHubState):
             "updatedAt": iso(EPOCH),
             "project": lambda info: self._gql_project_node(project),
         }
+        if target.data_type == "ITERATION":
+            # A new iteration field's configuration: no iterations planned yet, two weeks each.
+            made["configuration"] = {
+                "iterations": [],
+                "completedIterations": [],
+                "duration": 14,
+                "startDay": 1,
+            }
         if target.data_type == "SINGLE_SELECT":
             made["options"] = lambda info, names=None: [
                 {
@@ -503,10 +515,20 @@ class GraphQLNodes(GitHubState):
         if item.issue is not None and item.issue in self._issues:
             content = self._gql_issue(self._issues[item.issue])
         else:
-            content = {"__typename": "DraftIssue", "id": item.content, "title": "Draft", "body": ""}
+            content = {
+                "__typename": "DraftIssue",
+                "id": item.content,
+                "title": "Draft",
+                "body": "",
+                "createdAt": iso(EPOCH),
+                "updatedAt": iso(EPOCH),
+                "creator": lambda info: self._gql_actor(self.viewer),
+                "assignees": lambda info, **args: self._connection("assignees", [], args),
+            }
         return {
             "__typename": "ProjectV2Item",
             "id": item.id,
+            "createdAt": iso(EPOCH),
             "isArchived": False,
             "type": "ISSUE" if item.issue is not None else "DRAFT_ISSUE",
             "content": content,

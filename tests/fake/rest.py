@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from tests.fake.records import (
     DOCS,
+    EPOCH,
     GHOST,
     INVITATION_PERMISSION,
     JSON,
@@ -46,6 +47,8 @@ class RestAPI(GitHubState):
             ("GET", r"/users/(?P<login>[^/]+)", self._get_user, None),
             ("GET", r"/rate_limit", self._get_rate_limit, None),
             ("GET", repo, self._get_repository, None),
+            ("PATCH", repo, self._patch_repository, "administration"),
+            ("PATCH", r"/user/repository_invitations/(?P<id>\d+)", self._accept_invitation, None),
             ("GET", repo + r"/collaborators", self._list_collaborators, "administration"),
             ("GET", repo + r"/collaborators/(?P<login>[^/]+)", self._check_collaborator, None),
             ("GET", repo + r"/collaborators/(?P<login>[^/]+)/permission", self._get_permission, None),
@@ -80,6 +83,8 @@ class RestAPI(GitHubState):
             ("GET", repo + r"/labels", self._list_labels, "issues"),
             ("POST", repo + r"/labels", self._create_label, "issues"),
             ("GET", repo + r"/labels/(?P<label>[^/]+)", self._get_label, "issues"),
+            ("PATCH", repo + r"/labels/(?P<label>[^/]+)", self._patch_label, "issues"),
+            ("DELETE", repo + r"/labels/(?P<label>[^/]+)", self._delete_label, "issues"),
         ]
         return [(m, re.compile(p), h, c) for m, p, h, c in table]
 
@@ -90,19 +95,71 @@ class RestAPI(GitHubState):
         return self._account_json(GHOST if self.is_deleted(login) or login is None else self._user(login))
 
     def _account_json(self, user: User) -> JSON:
+        # The "simple user" of GitHub's answers, every key of it (recording octokit-fixtures
+        # add-and-remove-repository-collaborator).
+        at = f"{self.api_url}/users/{user.login}"
         return {
             "login": user.login,
             "id": user.id,
             "node_id": user.node_id,
             "avatar_url": f"https://avatars.githubusercontent.com/u/{user.id}?v=4",
             "gravatar_id": "",
-            "url": f"{self.api_url}/users/{user.login}",
+            "url": at,
             "html_url": f"https://github.com/{user.login}",
+            "followers_url": f"{at}/followers",
+            "following_url": f"{at}/following{{/other_user}}",
+            "gists_url": f"{at}/gists{{/gist_id}}",
+            "starred_url": f"{at}/starred{{/owner}}{{/repo}}",
+            "subscriptions_url": f"{at}/subscriptions",
+            "organizations_url": f"{at}/orgs",
+            "repos_url": f"{at}/repos",
+            "events_url": f"{at}/events{{/privacy}}",
+            "received_events_url": f"{at}/received_events",
             "type": user.type,
             "site_admin": False,
         }
 
-    def _repository_json(self) -> JSON:
+    def _minimal_repository_json(self) -> JSON:
+        """The repository as an invitation shows it (recording add-and-remove-repository-collaborator)."""
+        at = f"{self.api_url}/repos/{self.owner}/{self.name}"
+        templates = {
+            "forks_url": "/forks",
+            "keys_url": "/keys{/key_id}",
+            "collaborators_url": "/collaborators{/collaborator}",
+            "teams_url": "/teams",
+            "hooks_url": "/hooks",
+            "issue_events_url": "/issues/events{/number}",
+            "events_url": "/events",
+            "assignees_url": "/assignees{/user}",
+            "branches_url": "/branches{/branch}",
+            "tags_url": "/tags",
+            "blobs_url": "/git/blobs{/sha}",
+            "git_tags_url": "/git/tags{/sha}",
+            "git_refs_url": "/git/refs{/sha}",
+            "trees_url": "/git/trees{/sha}",
+            "statuses_url": "/statuses/{sha}",
+            "languages_url": "/languages",
+            "stargazers_url": "/stargazers",
+            "contributors_url": "/contributors",
+            "subscribers_url": "/subscribers",
+            "subscription_url": "/subscription",
+            "commits_url": "/commits{/sha}",
+            "git_commits_url": "/git/commits{/sha}",
+            "comments_url": "/comments{/number}",
+            "issue_comment_url": "/issues/comments{/number}",
+            "contents_url": "/contents/{+path}",
+            "compare_url": "/compare/{base}...{head}",
+            "merges_url": "/merges",
+            "archive_url": "/{archive_format}{/ref}",
+            "downloads_url": "/downloads",
+            "issues_url": "/issues{/number}",
+            "pulls_url": "/pulls{/number}",
+            "milestones_url": "/milestones{/number}",
+            "notifications_url": "/notifications{?since,all,participating}",
+            "labels_url": "/labels{/name}",
+            "releases_url": "/releases{/id}",
+            "deployments_url": "/deployments",
+        }
         return {
             "id": self.repo_id,
             "node_id": node_id("R", self.repo_id),
@@ -111,11 +168,68 @@ class RestAPI(GitHubState):
             "private": False,
             "owner": self._user_json(self.owner),
             "html_url": f"https://github.com/{self.owner}/{self.name}",
-            "url": f"{self.api_url}/repos/{self.owner}/{self.name}",
+            "description": self.description,
+            "fork": False,
+            "url": at,
+            **{key: at + tail for key, tail in templates.items()},
+        }
+
+    def _repository_json(self, *, patched: bool = False) -> JSON:
+        """The full repository (recording rename-repository): a PATCH's answer lacks
+        temp_clone_token, which a GET's has."""
+        web = f"https://github.com/{self.owner}/{self.name}"
+        counts = sum(1 for i in self._issues.values() if i.state == "open")
+        full: dict[str, JSON] = {
+            **self._minimal_repository_json(),
+            "created_at": iso(EPOCH),
+            "updated_at": iso(self.now),
+            "pushed_at": iso(EPOCH),
+            "git_url": f"git://github.com/{self.owner}/{self.name}.git",
+            "ssh_url": f"git@github.com:{self.owner}/{self.name}.git",
+            "clone_url": f"{web}.git",
+            "svn_url": web,
+            "homepage": None,
+            "size": 0,
+            "stargazers_count": 0,
+            "watchers_count": 0,
+            "language": None,
             "has_issues": True,
             "has_projects": True,
+            "has_downloads": True,
+            "has_wiki": True,
+            "has_pages": False,
+            "forks_count": 0,
+            "mirror_url": None,
+            "archived": False,
+            "disabled": False,
+            "open_issues_count": counts,
+            "license": None,
+            "allow_forking": True,
+            "is_template": False,
+            "web_commit_signoff_required": False,
+            "topics": [],
+            "visibility": "public",
+            "forks": 0,
+            "open_issues": counts,
+            "watchers": 0,
+            "default_branch": "main",
             "permissions": {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True},
+            "temp_clone_token": "",
+            "allow_squash_merge": True,
+            "allow_merge_commit": True,
+            "allow_rebase_merge": True,
+            "allow_auto_merge": False,
+            "delete_branch_on_merge": False,
+            "allow_update_branch": False,
+            "use_squash_pr_title_as_default": False,
         }
+        if self.owner_is_organization:
+            full["organization"] = self._user_json(self.owner)
+        full["network_count"] = 0
+        full["subscribers_count"] = 0
+        if patched:
+            del full["temp_clone_token"]
+        return full
 
     def _label_json(self, name: str) -> JSON:
         label = self.add_label(name)
@@ -137,40 +251,51 @@ class RestAPI(GitHubState):
             "node_id": issue.node_id,
             "url": f"{base}/issues/{issue.number}",
             "repository_url": base,
+            "labels_url": f"{base}/issues/{issue.number}/labels{{/name}}",
+            "comments_url": f"{base}/issues/{issue.number}/comments",
+            "events_url": f"{base}/issues/{issue.number}/events",
             "html_url": f"https://github.com/{self.owner}/{self.name}/issues/{issue.number}",
             "number": issue.number,
             "state": issue.state,
             "state_reason": issue.state_reason,
             "title": issue.title,
-            "body": issue.body,
+            # An issue without a body has a null one (recording add-labels-to-issue).
+            "body": issue.body or None,
             "user": self._user_json(issue.author),
             "labels": [self._label_json(name) for name in issue.labels],
             "assignee": None,
             "assignees": [],
             "milestone": None,
             "locked": False,
+            "active_lock_reason": None,
             "comments": sum(1 for c in self._comments.values() if c.issue == issue.number),
             "created_at": iso(issue.created_at),
             "updated_at": iso(issue.updated_at),
             "closed_at": iso(issue.closed_at) if issue.closed_at else None,
+            "closed_by": self._user_json(self.viewer) if issue.closed_at else None,
             "author_association": "OWNER" if issue.author == self.viewer else "COLLABORATOR",
             "reactions": {
                 "url": f"{base}/issues/{issue.number}/reactions",
                 "total_count": len(issue.reactions),
                 **counts,
             },
+            "timeline_url": f"{base}/issues/{issue.number}/timeline",
+            "performed_via_github_app": None,
         }
 
-    def _invitation_json(self, invitation: Invitation) -> JSON:
+    def _invitation_json(self, invitation: Invitation, *, created: bool = False) -> JSON:
+        """An invitation; the 201 answer to PUT /collaborators has no `expired` key, which GET
+        /invitations has (recording add-and-remove-repository-collaborator; SPEC 8)."""
+        say_expired = self.invitations_say_expired and not created
         return {
             "id": invitation.id,
             "node_id": invitation.node_id,
-            "repository": self._repository_json(),
+            "repository": self._minimal_repository_json(),
             "invitee": self._user_json(invitation.login),
             "inviter": self._user_json(self.viewer),
             "permissions": invitation.permission,
             "created_at": iso(invitation.created_at),
-            **({"expired": invitation.expired} if self.invitations_say_expired else {}),
+            **({"expired": invitation.expired} if say_expired else {}),
             "url": f"{self.api_url}/user/repository_invitations/{invitation.id}",
             "html_url": f"https://github.com/{self.owner}/{self.name}/invitations",
         }
@@ -236,6 +361,23 @@ class RestAPI(GitHubState):
 
     def _get_repository(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
         return 200, {}, self._repository_json()
+
+    def _patch_repository(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
+        """ "Update a repository": a new name renames it (the old one then redirects)."""
+        body = body or {}
+        if body.get("name") and body["name"] != self.name:
+            self.rename(str(body["name"]))
+        if "description" in body:
+            self.description = body["description"]
+        return 200, {}, self._repository_json(patched=True)
+
+    def _accept_invitation(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
+        """The invitee accepts (their own token: "Accept a repository invitation", 204)."""
+        invitation = self._invitations.get(int(match["id"]))
+        if invitation is None:
+            raise HTTPError(404, MESSAGES[404])
+        self.accept_invitation(invitation.login)
+        return 204, {}, None
 
     def _list_collaborators(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
         # affiliation=all by default: people with access through the organization are listed too
@@ -305,7 +447,7 @@ class RestAPI(GitHubState):
         pending = self.invitation_for(login)
         if pending is not None and not pending.expired:
             pending.permission = INVITATION_PERMISSION[role]
-            return 201, {}, self._invitation_json(pending)
+            return 201, {}, self._invitation_json(pending, created=True)
         window_start = self.now - timedelta(hours=24)
         if sum(1 for sent in self._sent if sent > window_start) >= self.invitation_limit:
             # 50 invitations per repository per 24 hours ("Add a repository collaborator", GitHub Docs).
@@ -334,7 +476,7 @@ class RestAPI(GitHubState):
         )
         self._invitations[invitation.id] = invitation
         self._sent.append(self.now)
-        return 201, {}, self._invitation_json(invitation)
+        return 201, {}, self._invitation_json(invitation, created=True)
 
     def _delete_collaborator(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
         # Removing a collaborator also cancels their outstanding invitations ("Remove a
@@ -380,7 +522,9 @@ class RestAPI(GitHubState):
         # Default order: newest first (sort=created, direction=desc).
         reverse = query.get("direction", "desc") == "desc"
         issues.sort(key=lambda i: i.number, reverse=reverse)
-        return self._page(self._path(match), query, [self._issue_json(i) for i in issues])
+        # A listed issue has no closed_by, which the issue itself shows (recording paginate-issues).
+        rows = [{k: v for k, v in self._issue_json(i).items() if k != "closed_by"} for i in issues]
+        return self._page(self._path(match), query, rows)
 
     def _create_issue(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
         if not isinstance(body, dict) or not body.get("title"):
@@ -514,6 +658,7 @@ class RestAPI(GitHubState):
                 "Validation Failed",
                 errors=[{"resource": "Label", "code": "already_exists", "field": "name"}],
             )
+        self._check_color(body.get("color"))
         self.add_label(name, color=str(body.get("color") or "ededed"), description=body.get("description"))
         return 201, {}, self._label_json(name)
 
@@ -521,3 +666,40 @@ class RestAPI(GitHubState):
         if match["label"].casefold() not in self._labels:
             raise HTTPError(404, MESSAGES[404])
         return 200, {}, self._label_json(match["label"])
+
+    @staticmethod
+    def _check_color(color: JSON) -> None:
+        # A colour is six hex digits, else 422 invalid (recording octokit-fixtures errors).
+        if color is not None and not re.fullmatch(r"[0-9A-Fa-f]{6}", str(color)):
+            raise HTTPError(
+                422,
+                "Validation Failed",
+                errors=[{"resource": "Label", "code": "invalid", "field": "color"}],
+                docs="https://docs.github.com/rest/reference/issues#create-a-label",
+            )
+
+    def _patch_label(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
+        """ "Update a label": `new_name`, `color`, `description` (recording labels)."""
+        label = self._labels.get(match["label"].casefold())
+        if label is None:
+            raise HTTPError(404, MESSAGES[404])
+        body = body or {}
+        self._check_color(body.get("color"))
+        if body.get("new_name"):
+            old = label.name
+            del self._labels[old.casefold()]
+            label.name = str(body["new_name"])
+            self._labels[label.name.casefold()] = label
+            for issue in self._issues.values():
+                issue.labels = [label.name if n == old else n for n in issue.labels]
+        if body.get("color"):
+            label.color = str(body["color"])
+        if "description" in body:
+            label.description = body["description"]
+        return 200, {}, self._label_json(label.name)
+
+    def _delete_label(self, match: re.Match[str], query: dict[str, str], body: JSON) -> Reply:
+        if match["label"].casefold() not in self._labels:
+            raise HTTPError(404, MESSAGES[404])
+        self.delete_label(match["label"])
+        return 204, {}, None

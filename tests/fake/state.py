@@ -64,6 +64,7 @@ class GitHubState:
         # require (REST API endpoints for repository invitations, GitHub Docs).
         self.invitations_say_expired = True
         self._former: set[tuple[str, str]] = set()  # old (owner, name) keys of the repository
+        self.description: str | None = None
 
         self._ids = iter(range(ACCOUNT_IDS, 2**31))
         self._content_ids = iter(range(CONTENT_IDS, 2**63))

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from p2p.errors import GitHubError
 from p2p.github import batch, mapping
-from p2p.github.client import GitHubClient, already_exists, repeated
+from p2p.github.client import GitHubClient, already_exists
 from p2p.github.mapping import NEW_OPTION
 from p2p.models import (
     EVENT_PREFIX,
@@ -403,26 +403,26 @@ class GitHubRepository:
 
     def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
         check_batch(values)
-        inputs = {
-            f"set{n}": {
-                "projectId": board.id,
-                "itemId": v.item.id,
-                "fieldId": v.field.id,
-                "value": mapping.value_input(board, v.field, v.value),
-            }
-            for n, v in enumerate(values)
-        }
-        if not inputs:
-            return
+        changes = [
+            batch.Change(
+                "set_fields",
+                {
+                    "projectId": board.id,
+                    "itemId": v.item.id,
+                    "fieldId": v.field.id,
+                    "value": mapping.value_input(board, v.field, v.value),
+                },
+                f"set {v.field.name} of {item_name(v.item)}",
+            )
+            for v in values
+        ]
         # One document with one aliased mutation per value: GitHub makes each one in turn, and one
         # that fails comes back as an error of its own while the others are made.
-        self._client.graphql(
-            "set_fields",
-            inputs,
+        batch.run(
+            self._client,
+            changes,
             action=f"set {values_name(values)} on board #{board.number}",
             need="projects",
-            mutation=True,
-            text=repeated("set_fields", len(values)),
         )
 
     def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:

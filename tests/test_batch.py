@@ -142,6 +142,16 @@ def test_add_labels_many_labels_many_issues_in_one_request_and_creates_what_is_m
     assert all(sorted(i.labels) == ["event:2030-01-01", "topic"] for i in issues)
 
 
+def test_add_labels_many_labels_issues_the_run_has_not_read(sides: Sides) -> None:
+    port, world = sides
+    numbers = [world.add_issue(f"Proposal {n}", labels=("topic",)) for n in range(2)]
+
+    port.add_labels_many([(n, ["event:2030-01-01"]) for n in numbers])
+
+    topics = port.read_topics("2030-01-01")
+    assert [i.number for i in topics.issues if i.has_label("event:2030-01-01")] == numbers
+
+
 def _gone(issue: Issue) -> Issue:
     """The issue as the run read it, deleted since: GitHub knows its node id no more."""
     return issue.model_copy(update={"node_id": f"I_kwDOgone{issue.number}"})

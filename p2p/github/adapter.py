@@ -520,19 +520,25 @@ class GitHubRepository:
         check_mutations(len(labels), "issues")
         if not labels:
             return
+        # addLabelsToLabelable takes node ids: an issue this run has not read is labelled by number.
+        unread = [(number, names) for number, names in labels if number not in self._node_ids]
+        for number, names in unread:
+            self._label(number, names)
+        labels = [(number, names) for number, names in labels if number in self._node_ids]
+        if not labels:
+            return
         ids = self._label_ids_of([name for _, names in labels for name in names])
-        changes = []
-        for number, names in labels:
-            node = self._node_ids.get(number)
-            if node is None:
-                raise GitHubError(f"issue #{number} was not read in this run: label it on its own")
-            changes.append(
-                batch.Change(
-                    "add_labels",
-                    {"labelableId": node, "labelIds": list(dict.fromkeys(ids[n.casefold()] for n in names))},
-                    f"label issue #{number} {', '.join(names)}",
-                )
+        changes = [
+            batch.Change(
+                "add_labels",
+                {
+                    "labelableId": self._node_ids[number],
+                    "labelIds": list(dict.fromkeys(ids[n.casefold()] for n in names)),
+                },
+                f"label issue #{number} {', '.join(names)}",
             )
+            for number, names in labels
+        ]
         numbers = [number for number, _ in labels]
         batch.run(
             self._client,

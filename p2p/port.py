@@ -28,12 +28,13 @@ from p2p.models import (
     TopicState,
 )
 
-# How many field values one request sets. GitHub documents no cap on the mutations of one GraphQL
-# request; its secondary rate limit charges a request with mutations 5 points whatever it holds,
-# 2,000 points a minute for GraphQL ("Rate limits for the REST API", "Rate limits and query limits
-# for the GraphQL API", GitHub Docs). GitHub's own MCP server writes project field values 20 to a
-# request (github/github-mcp-server#2903): the same bound keeps a request small and quick.
-VALUES_PER_REQUEST = 20
+# How many mutations one GraphQL request carries: field values, cards, labels, moves (SPEC 7: "up to
+# 50 a request"). GitHub documents no cap on the mutations of one request; its secondary rate limit
+# charges a request with mutations 5 points whatever it holds, 2,000 points a minute for GraphQL
+# ("Rate limits for the REST API", "Rate limits and query limits for the GraphQL API", GitHub
+# Docs): fifty to a request costs what one does, and keeps a request small and quick.
+MUTATIONS_PER_REQUEST = 50
+VALUES_PER_REQUEST = MUTATIONS_PER_REQUEST
 # GitHub pages REST lists and GraphQL connections at 100 items at most ("Using pagination in the
 # REST API", GitHub Docs; GraphQL's `first` takes 1 to 100): each further 100 cost a request.
 PAGE_SIZE = 100
@@ -100,6 +101,12 @@ def check_batch(values: Sequence[FieldValue]) -> None:
     """Refuse more values than one request sets."""
     if len(values) > VALUES_PER_REQUEST:
         raise ValueError(f"at most {VALUES_PER_REQUEST} values in one request, not {len(values)}")
+
+
+def check_mutations(count: int, what: str) -> None:
+    """Refuse more changes than one request carries (`what`: "cards", "moves", "issues")."""
+    if count > MUTATIONS_PER_REQUEST:
+        raise ValueError(f"at most {MUTATIONS_PER_REQUEST} {what} in one request, not {count}")
 
 
 CREATABLE_FIELD_TYPES: tuple[FieldType, ...] = ("number", "text", "single_select")
@@ -269,4 +276,27 @@ class Port(Protocol):
 
     def update_comment(self, comment_id: int, body: str) -> None:
         """Change the text of one of the token's user's comments."""
+        ...
+
+    # --- writes: up to MUTATIONS_PER_REQUEST in one request (aliased GraphQL mutations) -------
+    #
+    # GitHub runs the mutations of one request one after the other, and one that fails is an error
+    # of its own while the others are made ("Mutation", GraphQL specification §6.2.2). The adapter
+    # checks the answer alias by alias and reports what failed; every one of these writes is
+    # idempotent, so the next run observes what is missing and finishes it without doing anything
+    # twice.
+
+    def add_items(self, board: Board, issues: Sequence[Issue]) -> tuple[BoardItem, ...]:
+        """Put up to MUTATIONS_PER_REQUEST issues on the board in ONE request (none when there are
+        none); the items, in the order of `issues`, those already there as they are."""
+        ...
+
+    def move_items(self, board: Board, moves: Sequence[tuple[BoardItem, BoardItem | None]]) -> None:
+        """Up to MUTATIONS_PER_REQUEST moves, made in order, in ONE request: each item right after
+        its `after`, or to the top when None."""
+        ...
+
+    def add_labels_many(self, labels: Sequence[tuple[int, Sequence[str]]]) -> None:
+        """Add labels to up to MUTATIONS_PER_REQUEST issues (by number) in ONE request; labels the
+        repository lacks are created first, one request each."""
         ...

@@ -9,7 +9,7 @@ from typing import cast
 import pytest
 
 from p2p.models import Board, BoardField, BoardItem, FieldOption
-from p2p.port import Port
+from p2p.port import FieldValue, Port
 from p2p.rules.board import (
     CreateField,
     SetOptions,
@@ -143,6 +143,7 @@ class Replacing:
 
     def __init__(self) -> None:
         self.set: list[tuple[str, str, str | float]] = []
+        self.requests: list[int] = []  # values per set_fields request
 
     def set_options(self, board: Board, field: BoardField, names: Sequence[str]) -> BoardField:
         return field.model_copy(update={"options": options(*names, prefix="new")})
@@ -150,6 +151,11 @@ class Replacing:
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
         assert field.option(str(value)) is not None
         self.set.append((item.id, field.name, value))
+
+    def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
+        self.requests.append(len(values))
+        for value in values:
+            self.set_field(board, value.item, value.field, value.value)
 
 
 def test_values_orphaned_by_new_option_ids_are_set_again() -> None:
@@ -162,6 +168,7 @@ def test_values_orphaned_by_new_option_ids_are_set_again() -> None:
     port = Replacing()
     action.apply(cast(Port, port))
     assert port.set == [("i1", "Status", "Todo"), ("i3", "Status", "Done")]
+    assert port.requests == [2]  # both in one request
 
 
 def test_setup_through_the_sandbox_keeps_items_values_and_converges() -> None:

@@ -570,20 +570,21 @@ def test_set_fields_sets_values_of_one_item_or_several_in_one_request(port: Port
     ]
 
 
-def test_set_fields_takes_up_to_20_values_a_request(port: Port) -> None:
+def test_set_fields_takes_up_to_50_values_a_request(port: Port) -> None:
     board = _board(port)
     votes = port.create_field(board, "Votes", "number")
-    items = [port.add_item(board, port.create_issue(f"Topic {n}", "", [])) for n in range(21)]
+    items = port.add_items(board, [port.create_issue(f"Topic {n}", "", []) for n in range(50)])
+    items += (port.add_item(board, port.create_issue("Topic 50", "", [])),)
     writes = port.requests.writes
 
     port.set_fields(board, [])
-    with pytest.raises(ValueError, match="at most 20"):
+    with pytest.raises(ValueError, match="at most 50"):
         port.set_fields(board, [FieldValue(item, votes, n) for n, item in enumerate(items)])
     assert port.requests.writes == writes
     port.set_fields(board, [FieldValue(item, votes, n) for n, item in enumerate(items[:VALUES_PER_REQUEST])])
 
     assert port.requests.writes - writes == 1
-    assert [i.values.get("Votes") for i in _board(port).items] == [*range(20), None]
+    assert [i.values.get("Votes") for i in _board(port).items] == [*range(50), None]
 
 
 def test_set_fields_checks_every_value_before_asking(port: Port) -> None:

@@ -20,8 +20,12 @@ from bench.world import Size, write_roundtable
 # p2p.github.credentials, imports none of them).
 GITHUB_ONLY = ("github", "requests", "urllib3", "graphql", "p2p.github.client", "p2p.github.adapter")
 # What only running a command needs: the models (pydantic), the files (ruamel.yaml), the pages
-# (Jinja2) and GitHub.
-COMMAND_ONLY = ("pydantic", "ruamel", "jinja2", "github", "p2p.github.client", "p2p.github.adapter")
+# (Jinja2) and GitHub (SPEC 7: `p2p --help` and `--version` import none of the four).
+HEAVY = ("pydantic", "ruamel", "jinja2", "github")
+COMMAND_ONLY = (*HEAVY, "p2p.github.client", "p2p.github.adapter")
+# Shell completion asks the command line through the environment, as Click reads it: the app
+# answers it (the toolkit offers no completion script) before any command is loaded.
+COMPLETION = {"_P2P_COMPLETE": "bash_complete", "COMP_WORDS": "p2p par", "COMP_CWORD": "1"}
 
 PROBE = """\
 import json, sys
@@ -102,11 +106,27 @@ def test_help_and_version_import_no_models_yaml_templates_or_github(tmp_path: Pa
     assert among(run["modules"], COMMAND_ONLY) == []
 
 
+def test_a_completion_request_imports_no_models_yaml_templates_or_github(tmp_path: Path) -> None:
+    [run] = probe(roundtable(tmp_path), [[]], env=COMPLETION)
+
+    assert "p2p.cli.app" in run["modules"]  # type: ignore[operator]
+    assert among(run["modules"], COMMAND_ONLY) == []
+
+
 def test_the_probe_sees_the_models_when_a_command_runs(tmp_path: Path) -> None:
     [run] = probe(roundtable(tmp_path), [["check"]])
 
     assert run["code"] == 0
     assert {"pydantic", "ruamel.yaml"} <= set(among(run["modules"], COMMAND_ONLY))
+
+
+def test_the_probe_sees_each_of_the_four_when_a_command_needs_it(tmp_path: Path) -> None:
+    # The counter-check of the start-up test: `render` loads the templates, `sync` GitHub, both
+    # the models and the YAML library; each of the four would be caught.
+    runs = probe(roundtable(tmp_path), [["render"], ["sync", "--dry-run"]], env={"GITHUB_API_URL": "nowhere"})
+
+    seen = {module.split(".")[0] for run in runs for module in among(run["modules"], HEAVY)}
+    assert seen == set(HEAVY)
 
 
 def test_commands_that_need_no_github_never_import_it(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from p2p.models import (
     TopicState,
 )
 from p2p.rules.board import MoveItem, SetValue
-from p2p.rules.plan import format_plan, printable
+from p2p.rules.plan import Batch, format_plan, printable
 from p2p.rules.topics import (
     CreateLabel,
     LabelProposal,
@@ -445,27 +445,22 @@ def test_adding_a_card_already_on_the_board_keeps_its_status() -> None:
     assert [(i.issue, i.values) for i in after.items] == [(number, {"Status": "Discussing"})]
 
 
-def test_values_go_20_to_a_request_where_the_first_stood() -> None:
+def test_values_and_moves_go_50_to_a_request_where_the_first_stood() -> None:
     votes = BoardField(id="F_votes", name="Votes", type="number")
-    start = board(*(item(n) for n in range(1, 44)), fields=(STATUS, EVENT_FIELD, votes))
+    start = board(*(item(n) for n in range(1, 64)), fields=(STATUS, EVENT_FIELD, votes))
     other = start.model_copy(update={"id": "B2", "number": 2})
     values = [SetValue(start, i, votes, 1.0, "rank") for i in start.items]
     elsewhere = SetValue(other, item(99), votes, 2.0, "rank")
-    move = MoveItem(start, start.items[0], None, "rank 1")
+    first = MoveItem(start, start.items[0], None, "rank 1")
+    second = MoveItem(start, start.items[1], start.items[0], "rank 2")
 
-    applied = batched([move, *values[:30], elsewhere, *values[30:], move])
+    applied = batched([first, *values[:30], elsewhere, *values[30:], second])
 
-    assert [type(a).__name__ for a in applied] == [
-        "MoveItem",
-        "SetValues",
-        "SetValues",
-        "SetValues",
-        "SetValue",  # the one value of the other board, in a request of its own
-        "MoveItem",
-    ]
-    assert [len(a.values) for a in applied if isinstance(a, SetValues)] == [20, 20, 3]
-    assert [v for a in applied if isinstance(a, SetValues) for v in a.values] == values
-    assert applied[4] is elsewhere
+    assert all(isinstance(a, Batch) for a in applied)
+    batches = [a.actions for a in applied if isinstance(a, Batch)]
+    # The moves together where the first stood, in order; the board's 63 values 50 and 13; the
+    # one value of the other board in a request of its own.
+    assert batches == [(first, second), tuple(values[:50]), tuple(values[50:]), (elsewhere,)]
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """SPEC 7's request budget: a tally of 100 topics reads them (with every 👍) in one GraphQL
-request and the board in one more, and writes only the values that changed, 20 to a request; a
-first topics sync gives each new card its Status and Event in one request."""
+request and the board in one more, and writes only the values that changed, 50 to a request; a
+first topics sync labels, adds and sets the values of 100 topics in batches of 50."""
 
 from __future__ import annotations
 
@@ -92,13 +92,13 @@ def test_a_tally_of_100_topics_reads_twice_and_writes_only_what_changed(
 
     reads, writes, out = tally(root, is_sandbox)
     assert reads == 2  # the topics with their 👍, then the board
-    # Every Votes value is new, 20 to a request; the board is already in rank order.
-    assert writes == TOPICS // 20
+    # Every Votes value is new, 50 to a request; the board is already in rank order.
+    assert writes == TOPICS // 50
     assert len(re.findall(r"^set field +#\d+ Votes +empty -> [01]: rank \d+$", out, re.MULTILINE)) == TOPICS
-    assert out.count("done: set fields #") == TOPICS // 20
+    assert out.count("done: set field #") == TOPICS  # each value reported once its request is made
     if isinstance(github, FakeGitHub):
         assert github.graphql_requests == 2 + writes
-        assert github.operations[2:] == ["SetFields"] * 5
+        assert github.operations[2:] == ["SetFields"] * 2
         assert [row.values["Votes"] for row in github.project(1).items] == [
             len(votes_of(topic)) for topic in range(1, TOPICS + 1)
         ]
@@ -128,8 +128,9 @@ def test_a_tally_of_100_topics_reads_twice_and_writes_only_what_changed(
 
 
 @pytest.mark.parametrize("kind", ["fake", "sandbox"])
-def test_a_first_topics_sync_of_100_proposals_takes_three_writes_a_topic(kind: str, tmp_path: Path) -> None:
-    # Each proposal: its event's label, its card, then the card's Status and Event in one request.
+def test_a_first_topics_sync_of_100_proposals_takes_nine_writes(kind: str, tmp_path: Path) -> None:
+    # The event's label created, then 50 to a request: the proposals labelled (2 requests), their
+    # cards (2), the cards' Status and Event (200 values, 4).
     write_roundtable(tmp_path)
     flags: list[str] = []
     env = {"GITHUB_TOKEN": "test-token"}
@@ -154,5 +155,5 @@ def test_a_first_topics_sync_of_100_proposals_takes_three_writes_a_topic(kind: s
         assert result.exit_code == 0, result.stderr
         found = REQUESTS.search(result.stderr)
         assert found is not None, result.stderr
-        assert (int(found[2]), int(found[3])) == (2, 3 * TOPICS)  # the topics and the board; then the writes
+        assert (int(found[2]), int(found[3])) == (2, 1 + 2 + 2 + 4)  # the topics and the board; the writes
         assert result.stdout.count("done: add to board #") == TOPICS

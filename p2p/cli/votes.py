@@ -62,8 +62,8 @@ def tally_with(ws: Workspace, event: Event, snapshot: Snapshot, *, dry_run: bool
             ws.out("dry run: nothing changed")
         return 0
     report = None if as_json else ws.out
-    # The Votes values go 20 to a request (the first tally writes one per topic); the plan above
-    # shows one row per value.
+    # The Votes values and the moves go 50 to a request (the first tally writes one value per
+    # topic); the plan above shows one row per value.
     outcome = apply_plan(
         batched(actions), ws.port(), report=report, progress=None if as_json else ws.progress
     )

@@ -11,8 +11,8 @@ from typing import Any
 from urllib.parse import quote
 
 from p2p.errors import GitHubError, UnknownLoginError
-from p2p.github import mapping
-from p2p.github.client import GitHubClient, already_exists, repeated
+from p2p.github import batch, mapping
+from p2p.github.client import GitHubClient, already_exists
 from p2p.github.mapping import NEW_OPTION
 from p2p.models import (
     EVENT_PREFIX,
@@ -37,6 +37,7 @@ from p2p.port import (
     RequestCount,
     check_batch,
     check_creatable,
+    check_mutations,
     item_name,
     not_found,
     values_name,
@@ -52,6 +53,7 @@ class GitHubRepository:
         self.owner, self.name = client.owner, client.name
         self._node_ids: dict[int, str] = {}  # issue number -> node id, from what was read
         self._options: dict[str, dict[str, str]] = {}  # option id -> colour and description
+        self._label_ids: dict[str, str] = {}  # label name, casefolded -> node id, from what was read
         self._base = f"/repos/{quote(self.owner, safe='')}/{quote(self.name, safe='')}"
 
     @classmethod
@@ -204,6 +206,7 @@ class GitHubRepository:
                 nodes = [n for n in page.get("nodes") or [] if n]
                 if part == "labels":
                     labels += [str(n["name"]) for n in nodes]
+                    self._remember_labels(nodes)
                 else:
                     (event if part == "event" else proposals).extend(nodes)
                 info = page.get("pageInfo") or {}
@@ -412,6 +415,7 @@ class GitHubRepository:
         )
         issue = mapping.rest_issue(data)
         self._node_ids[issue.number] = issue.node_id
+        self._remember_labels(data.get("labels") or [], key="node_id")
         if _missing(labels, issue.labels):
             held = self._label(issue.number, _missing(labels, issue.labels))
             issue = issue.model_copy(update={"labels": held})
@@ -431,7 +435,7 @@ class GitHubRepository:
         # "Create a label" (REST API endpoints for labels, GitHub Docs): 201. A name the repository
         # has, whatever its case, is refused with 422 and the error code already_exists ("Client
         # errors", Getting started with the REST API): the label is there, which is all we want.
-        self._client.send(
+        _, data = self._client.send(
             "POST",
             f"{self._base}/labels",
             action=f"create label {name!r}",
@@ -439,6 +443,8 @@ class GitHubRepository:
             body={"name": name, "color": color, "description": description},
             done_if=already_exists,
         )
+        if isinstance(data, dict):
+            self._remember_labels([data], key="node_id")
 
     def _label(self, number: int, labels: Sequence[str]) -> tuple[str, ...]:
         """Add labels to an issue; GitHub answers with every label the issue now has."""
@@ -485,26 +491,26 @@ class GitHubRepository:
 
     def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
         check_batch(values)
-        inputs = {
-            f"set{n}": {
-                "projectId": board.id,
-                "itemId": v.item.id,
-                "fieldId": v.field.id,
-                "value": mapping.value_input(board, v.field, v.value),
-            }
-            for n, v in enumerate(values)
-        }
-        if not inputs:
-            return
+        changes = [
+            batch.Change(
+                "set_fields",
+                {
+                    "projectId": board.id,
+                    "itemId": v.item.id,
+                    "fieldId": v.field.id,
+                    "value": mapping.value_input(board, v.field, v.value),
+                },
+                f"set {v.field.name} of {item_name(v.item)}",
+            )
+            for v in values
+        ]
         # One document with one aliased mutation per value: GitHub makes each one in turn, and one
         # that fails comes back as an error of its own while the others are made.
-        self._client.graphql(
-            "set_fields",
-            inputs,
+        batch.run(
+            self._client,
+            changes,
             action=f"set {values_name(values)} on board #{board.number}",
             need="projects",
-            mutation=True,
-            text=repeated("set_fields", len(values)),
         )
 
     def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:
@@ -631,8 +637,124 @@ class GitHubRepository:
             body={"body": body},
         )
 
+    # --- the port: writes in batches (aliased GraphQL mutations, `p2p.github.batch`) ---------
+
+    def add_items(self, board: Board, issues: Sequence[Issue]) -> tuple[BoardItem, ...]:
+        check_mutations(len(issues), "cards")
+        changes = [
+            batch.Change(
+                "add_items",
+                {"projectId": board.id, "contentId": issue.node_id},
+                f"put issue #{issue.number} on board #{board.number}",
+            )
+            for issue in issues
+        ]
+        answers = batch.run(
+            self._client,
+            changes,
+            action=f"put {_issues_name(issues)} on board #{board.number}",
+            need="projects",
+        )
+        fields = {f.id: f for f in board.fields}
+        items = []
+        for issue, answer in zip(issues, answers, strict=True):
+            node = answer.get("item")
+            if not node:
+                raise self._client.error(
+                    GitHubError(f"GitHub did not put issue #{issue.number} on board #{board.number}")
+                )
+            items.append(self._item(node, fields))
+        return tuple(items)
+
+    def move_items(self, board: Board, moves: Sequence[tuple[BoardItem, BoardItem | None]]) -> None:
+        check_mutations(len(moves), "moves")
+        changes = [
+            batch.Change(
+                "move_items",
+                {"projectId": board.id, "itemId": item.id, "afterId": after.id if after else None},
+                f"move {item_name(item)}",
+            )
+            for item, after in moves
+        ]
+        batch.run(
+            self._client,
+            changes,
+            action=f"move {_count(len(moves), 'item')} on board #{board.number}",
+            need="projects",
+        )
+
+    def add_labels_many(self, labels: Sequence[tuple[int, Sequence[str]]]) -> None:
+        check_mutations(len(labels), "issues")
+        if not labels:
+            return
+        # addLabelsToLabelable takes node ids: an issue this run has not read is labelled by number.
+        unread = [(number, names) for number, names in labels if number not in self._node_ids]
+        for number, names in unread:
+            self._label(number, names)
+        labels = [(number, names) for number, names in labels if number in self._node_ids]
+        if not labels:
+            return
+        ids = self._label_ids_of([name for _, names in labels for name in names])
+        changes = [
+            batch.Change(
+                "add_labels",
+                {
+                    "labelableId": self._node_ids[number],
+                    "labelIds": list(dict.fromkeys(ids[n.casefold()] for n in names)),
+                },
+                f"label issue #{number} {', '.join(names)}",
+            )
+            for number, names in labels
+        ]
+        numbers = [number for number, _ in labels]
+        batch.run(
+            self._client,
+            changes,
+            action=f"label {_issues_name(numbers)} in {self._repository}",
+            need="issues",
+        )
+
+    def _label_ids_of(self, names: Sequence[str]) -> dict[str, str]:
+        """The node ids of labels by casefolded name. A label the run has not read is created (its
+        REST answer carries its id) or, when it exists after all, looked up: one request each."""
+        for name in dict.fromkeys(names):
+            if name.casefold() in self._label_ids:
+                continue
+            # GitHub's default colour for a label made by labelling an issue with a new name.
+            self.create_label(name, "ededed", "")
+            if name.casefold() in self._label_ids:
+                continue
+            data = self._client.graphql(
+                "label",
+                {"owner": self.owner, "name": self.name, "label": name},
+                action=f"read label {name!r}",
+                need="issues",
+            )
+            found = (data.get("repository") or {}).get("label")
+            if not found:
+                raise self._client.error(GitHubError(f"GitHub has no label {name!r} in {self._repository}"))
+            self._remember_labels([found])
+        return {name.casefold(): self._label_ids[name.casefold()] for name in names}
+
+    def _remember_labels(self, nodes: Sequence[Mapping[str, Any]], *, key: str = "id") -> None:
+        for node in nodes:
+            if isinstance(node, Mapping) and node.get("name") and node.get(key):
+                self._label_ids[str(node["name"]).casefold()] = str(node[key])
+
 
 def _missing(wanted: Sequence[str], held: Sequence[str]) -> list[str]:
     """The wanted labels an issue does not hold (label names compare whatever their case)."""
     have = {name.casefold() for name in held}
     return [name for name in wanted if name.casefold() not in have]
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def _issues_name(issues: Sequence[Issue] | Sequence[int]) -> str:
+    """The issues of a batch in words: "issue #5", or "50 issues"."""
+    if len(issues) == 1:
+        only = issues[0]
+        return f"issue #{only if isinstance(only, int) else only.number}"
+    return _count(len(issues), "issue")

@@ -417,6 +417,29 @@ class GitHubClient:
             raise self._graphql_error(unexpected, action=action, need=need)
         return reply.get("data") or {}
 
+    def graphql_reply(
+        self, text: str, variables: Mapping[str, Any], *, action: str, need: Need, mutation: bool
+    ) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+        """Run one document and hand back its data and its GraphQL errors as they came: a batch of
+        aliased mutations is checked alias by alias by its caller (`p2p.github.batch`)."""
+        _, reply = self.send(
+            "POST",
+            self._requester.graphql_url,
+            action=action,
+            need=need,
+            body={"query": text, "variables": dict(variables)},
+            write=mutation,
+        )
+        if not isinstance(reply, dict):
+            raise self.error(GitHubError(f"GitHub sent no GraphQL answer while trying to {action}"))
+        errors: list[Mapping[str, Any]] = [e for e in reply.get("errors") or [] if isinstance(e, dict)]
+        data: Mapping[str, Any] = reply.get("data") or {}
+        return data, errors
+
+    def graphql_error(self, errors: Sequence[Mapping[str, Any]], *, action: str, need: Need) -> GitHubError:
+        """GraphQL errors as one GitHubError: a missing permission, a missing node, or GitHub's words."""
+        return self._graphql_error(errors, action=action, need=need)
+
     def _graphql_error(self, errors: Sequence[Mapping[str, Any]], *, action: str, need: Need) -> GitHubError:
         types = {str(e.get("type") or "") for e in errors}
         said = "; ".join(str(e.get("message") or "") for e in errors)

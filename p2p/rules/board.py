@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from p2p.models import Board, BoardField, BoardItem, FieldOption, FieldType
-from p2p.port import Port, item_name
-from p2p.rules.plan import counted, printable
+from p2p.port import VALUES_PER_REQUEST, FieldValue, Port, item_name
+from p2p.rules.plan import Batchable, counted, printable
 
 VOTES = "Votes"
 EVENT = "Event"
@@ -106,14 +106,36 @@ class SetOptions:
         # GitHub's updateProjectV2Field replaces every option ("If values are present, they will
         # overwrite the existing options", GraphQL reference, UpdateProjectV2FieldInput), which
         # can orphan the values of items. Where an option came back with a new id, set the
-        # value of each item that held it again.
+        # value of each item that held it again, VALUES_PER_REQUEST to a request.
+        lost = []
         for item in self.board.items:
             value = item.values.get(self.field.name)
             if not isinstance(value, str):
                 continue
             before, after = self.field.option(value), updated.option(value)
             if before is not None and after is not None and before.id != after.id:
-                port.set_field(self.board, item, updated, value)
+                lost.append(FieldValue(item, updated, value))
+        write_values(port, self.board, lost)
+
+
+def write_values(port: Port, board: Board, values: Sequence[FieldValue]) -> None:
+    """Set values VALUES_PER_REQUEST to a request; a lone value with the one-value mutation."""
+    if len(values) == 1:
+        [only] = values
+        port.set_field(board, only.item, only.field, only.value)
+        return
+    for start in range(0, len(values), VALUES_PER_REQUEST):
+        port.set_fields(board, values[start : start + VALUES_PER_REQUEST])
+
+
+def values_of(actions: Sequence[Batchable]) -> list[FieldValue]:
+    """The values a batch of SetValue (and SetValues) actions writes, in order."""
+    values: list[FieldValue] = []
+    for action in actions:
+        for one in getattr(action, "values", (action,)):
+            if isinstance(one, SetValue):
+                values.append(FieldValue(one.item, one.field, one.value))
+    return values
 
 
 @dataclass(frozen=True)
@@ -139,6 +161,13 @@ class SetValue:
     def apply(self, port: Port) -> None:
         port.set_field(self.board, self.item, self.field, self.value)
 
+    @property
+    def batch(self) -> Hashable:
+        return ("values", self.board.id)
+
+    def apply_batch(self, port: Port, actions: Sequence[Batchable]) -> None:
+        write_values(port, self.board, values_of(actions))
+
 
 @dataclass(frozen=True)
 class MoveItem:
@@ -160,6 +189,17 @@ class MoveItem:
 
     def apply(self, port: Port) -> None:
         port.move_item(self.board, self.item, self.after)
+
+    @property
+    def batch(self) -> Hashable:
+        return ("moves", self.board.id)
+
+    def apply_batch(self, port: Port, actions: Sequence[Batchable]) -> None:
+        moves = [(a.item, a.after) for a in actions if isinstance(a, MoveItem)]
+        if len(moves) == 1:
+            self.apply(port)
+        else:
+            port.move_items(self.board, moves)  # made in order: each after one already placed
 
 
 # --- the planner -----------------------------------------------------------------------

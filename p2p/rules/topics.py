@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 from p2p.models import (
@@ -27,8 +27,11 @@ from p2p.rules.board import (
     same_value,
     to_discuss,
     usable,
+    values_of,
+    write_values,
 )
-from p2p.rules.plan import Action, printable
+from p2p.rules.plan import Batchable, printable
+from p2p.rules.plan import batched as batched
 from p2p.rules.seats import accepted_logins
 
 TOPIC_COLOR = "0e8a16"
@@ -164,6 +167,20 @@ class OpenTopic:
         if self.board is not None:
             PlaceTopic(self.board, issue, self.status, self.event_field, self.event_id).apply(port)
 
+    @property
+    def batch(self) -> Hashable | None:
+        # Its card goes with the other new cards; the issue itself is one request of its own.
+        return None if self.board is None else ("cards", self.board.id)
+
+    def apply_batch(self, port: Port, actions: Sequence[Batchable]) -> None:
+        place_topics(port, actions)
+
+    def placed(self, issue: Issue) -> PlaceTopic:
+        """Its card, once its issue is open."""
+        if self.board is None:
+            raise ValueError(f"seeded topic {self.n} has no board to go on")
+        return PlaceTopic(self.board, issue, self.status, self.event_field, self.event_id)
+
 
 def first_values(
     board: Board, item: BoardItem, status: BoardField | None, event_field: BoardField | None, event_id: str
@@ -211,6 +228,38 @@ class PlaceTopic:
         lacking = first_values(self.board, item, self.status, self.event, self.event_id)
         port.set_fields(self.board, [FieldValue(v.item, v.field, v.value) for v in lacking])
 
+    @property
+    def batch(self) -> Hashable:
+        return ("cards", self.board.id)
+
+    def apply_batch(self, port: Port, actions: Sequence[Batchable]) -> None:
+        place_topics(port, actions)
+
+
+def place_topics(port: Port, actions: Sequence[Batchable]) -> None:
+    """New cards, many to a request: the seeded topics' issues opened first (one request each),
+    then every card added in one request, then what the cards lack, VALUES_PER_REQUEST values
+    to a request."""
+    placing = []
+    for action in actions:
+        if isinstance(action, OpenTopic):
+            placing.append(action.placed(port.create_issue(action.title, action.body, action.labels)))
+        elif isinstance(action, PlaceTopic):
+            placing.append(action)
+    if not placing:
+        return
+    if len(placing) == 1:
+        placing[0].apply(port)
+        return
+    board = placing[0].board
+    items = port.add_items(board, [p.issue for p in placing])
+    lacking = [
+        FieldValue(v.item, v.field, v.value)
+        for p, item in zip(placing, items, strict=True)
+        for v in first_values(board, item, p.status, p.event, p.event_id)
+    ]
+    write_values(port, board, lacking)
+
 
 @dataclass(frozen=True)
 class SetValues:
@@ -236,6 +285,13 @@ class SetValues:
 
     def apply(self, port: Port) -> None:
         port.set_fields(self.board, [FieldValue(v.item, v.field, v.value) for v in self.values])
+
+    @property
+    def batch(self) -> Hashable:
+        return ("values", self.board.id)  # with the single values of the plan
+
+    def apply_batch(self, port: Port, actions: Sequence[Batchable]) -> None:
+        write_values(port, self.board, values_of(actions))
 
 
 @dataclass(frozen=True)
@@ -286,30 +342,19 @@ class LabelProposal:
     def apply(self, port: Port) -> None:
         port.add_labels(self.number, [self.label])
 
+    @property
+    def batch(self) -> Hashable:
+        return ("labels",)
+
+    def apply_batch(self, port: Port, actions: Sequence[Batchable]) -> None:
+        labels = [(a.number, [a.label]) for a in actions if isinstance(a, LabelProposal)]
+        if len(labels) == 1:
+            self.apply(port)
+        else:
+            port.add_labels_many(labels)  # a label the repository lacks is created first
+
 
 TopicAction = CreateLabel | OpenTopic | LabelProposal | PlaceTopic | SetValue | SetValues
-
-
-def batched(actions: Sequence[Action]) -> list[Action]:
-    """The plan as it is applied: the values it sets on a board go VALUES_PER_REQUEST to a request
-    (SetValues), where the first of them stood; every other action keeps its place. The printed
-    plan keeps a row per value."""
-    values: dict[str, list[SetValue]] = {}
-    for action in actions:
-        if isinstance(action, SetValue):
-            values.setdefault(action.board.id, []).append(action)
-    applied: list[Action] = []
-    for action in actions:
-        if not isinstance(action, SetValue):
-            applied.append(action)
-            continue
-        chosen = values[action.board.id]
-        if action is not chosen[0]:
-            continue  # in the request of the first value
-        for start in range(0, len(chosen), VALUES_PER_REQUEST):
-            part = tuple(chosen[start : start + VALUES_PER_REQUEST])
-            applied.append(part[0] if len(part) == 1 else SetValues(action.board, part))
-    return applied
 
 
 # --- the planner -----------------------------------------------------------------------

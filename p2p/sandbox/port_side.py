@@ -4,7 +4,8 @@ answers, refusals and request counts."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from p2p.errors import GitHubError, UnknownLoginError
 from p2p.models import (
@@ -32,6 +33,7 @@ from p2p.port import (
     FieldValue,
     check_batch,
     check_creatable,
+    check_mutations,
     invitation_limit,
     item_name,
     sent_value,
@@ -52,6 +54,9 @@ from p2p.sandbox.records import (
     _pages,
     _shown,
 )
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 class PortSide(SandboxCore):
@@ -379,3 +384,47 @@ class PortSide(SandboxCore):
             # Only the author (or a maintainer, which the toolkit's user need not be) edits a comment.
             raise self._not_found(action)
         comment.body, comment.updated_at = body, self.now
+
+    # --- the port: writes in batches (one request each, as GitHub takes aliased mutations) ---
+
+    def add_items(self, board: Board, issues: Sequence[Issue]) -> tuple[BoardItem, ...]:
+        check_mutations(len(issues), "cards")
+        return tuple(self._batched(issues, lambda issue: self.add_item(board, issue)))
+
+    def move_items(self, board: Board, moves: Sequence[tuple[BoardItem, BoardItem | None]]) -> None:
+        check_mutations(len(moves), "moves")
+        self._batched(moves, lambda move: self.move_item(board, *move))
+
+    def add_labels_many(self, labels: Sequence[tuple[int, Sequence[str]]]) -> None:
+        check_mutations(len(labels), "issues")
+        if not labels:
+            return
+        # The adapter creates each label the repository lacks with a request of its own first.
+        for name in dict.fromkeys(n for _, names in labels for n in names):
+            if _find_label(self._state.labels, name) is None:
+                self.create_label(name, "ededed", "")
+
+        def label(one: tuple[int, Sequence[str]]) -> None:
+            number, names = one
+            self._label(self._issue_numbered(number, action=f"label issue #{number}"), names)
+
+        self._batched(labels, label)
+
+    def _batched(self, changes: Sequence[_T], make: Callable[[_T], _R]) -> list[_R]:
+        """Make each change in turn, as one request (none when there is nothing to make), whatever
+        the single writes count. One refused is an error of its own and the others are made all
+        the same (GitHub's aliased mutations); the first refusal is raised at the end."""
+        if not changes:
+            return []
+        writes = self._requests.writes
+        made: list[_R] = []
+        refused: list[GitHubError] = []
+        for change in changes:
+            try:
+                made.append(make(change))
+            except GitHubError as error:
+                refused.append(error)
+        self._requests.writes = writes + 1
+        if refused:
+            raise refused[0]
+        return made

@@ -106,6 +106,7 @@ class GraphQLAPI(GraphQLMutations):
             "createProjectV2Field": lambda info, input: self._m_create_field(input),
             "updateProjectV2Field": lambda info, input: self._m_update_field(input),
             "deleteProjectV2Item": lambda info, input: self._m_delete_item(input),
+            "addLabelsToLabelable": lambda info, input: self._m_add_labels(input),
         }
 
 

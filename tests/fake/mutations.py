@@ -126,3 +126,24 @@ class GraphQLMutations(GraphQLNodes):
         item = self._item_by_id(project, data["itemId"])
         project.items.remove(item)
         return {"clientMutationId": data.get("clientMutationId"), "deletedItemId": item.id}
+
+    def _m_add_labels(self, data: Mapping[str, Any]) -> JSON:
+        # addLabelsToLabelable (GitHub's GraphQL reference): labels by node id; one the issue has
+        # already stays once. Labelling takes triage access, as the REST endpoint does.
+        self._check("issues", "mutation")
+        issue = next((i for i in self._issues.values() if i.node_id == data["labelableId"]), None)
+        if issue is None:
+            raise GraphQLFailure(
+                f"Could not resolve to a node with the global id of '{data['labelableId']}'", "NOT_FOUND"
+            )
+        by_id = {label.node_id: label for label in self._labels.values()}
+        unknown = [i for i in data["labelIds"] if i not in by_id]
+        if unknown:
+            raise GraphQLFailure(
+                f"Could not resolve to a node with the global id of '{unknown[0]}'", "NOT_FOUND"
+            )
+        for label_id in data["labelIds"]:
+            name = by_id[label_id].name
+            if all(held.casefold() != name.casefold() for held in issue.labels):
+                issue.labels.append(name)
+        return {"clientMutationId": data.get("clientMutationId"), "labelable": self._gql_issue(issue)}

@@ -81,6 +81,7 @@ class _Fault:
     rate: str = "secondary"
     retry_after: int | None = 60
     message: str | None = None  # GitHub's words for a secondary limit, when not the usual ones
+    skip: int = 0  # matching requests let through first
 
     def matches(self, method: str, path: str, operations: Sequence[str]) -> bool:
         if self.times <= 0:
@@ -165,12 +166,23 @@ class FakeGitHub(RestAPI, GraphQLAPI):
         after_apply: bool = True,
         times: int = 1,
         operation: str | None = None,
+        skip: int = 0,
     ) -> None:
         """Answer the next matching request(s) with `status`; by default AFTER applying the change,
         as GitHub sometimes does. `operation` narrows a GraphQL request to an operation name or a
-        top-level field (e.g. "addProjectV2ItemById")."""
+        top-level field (e.g. "addProjectV2ItemById"); `skip` lets that many matching requests
+        through first (the second batch of a run, say)."""
         self._faults.append(
-            _Fault("status", method.upper(), re.compile(path_regex), operation, status, after_apply, times)
+            _Fault(
+                "status",
+                method.upper(),
+                re.compile(path_regex),
+                operation,
+                status,
+                after_apply,
+                times,
+                skip=skip,
+            )
         )
 
     def reset_next(
@@ -291,6 +303,9 @@ class FakeGitHub(RestAPI, GraphQLAPI):
             return self._encode(*HTTPError(401, "Requires authentication").reply())
 
         fault = next((f for f in self._faults if f.matches(method, path, operations)), None)
+        if fault is not None and fault.skip > 0:
+            fault.skip -= 1
+            fault = None
         if fault is not None:
             fault.times -= 1
             if fault.kind == "rate":

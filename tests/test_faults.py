@@ -122,6 +122,7 @@ def nothing(world: World) -> None:
 def newcomer_invited(world: World) -> None:
     """A seat freed and taken by a newcomer (in no past event), who is invited."""
     assert world.p2p("participants", "cancel", logins(SIZE.participants)[0]).exit_code == 0
+    world.fake.add_users("newcomer")  # someone with a GitHub account registers
     assert world.p2p("participants", "add", "newcomer").exit_code == 0
     world.converge("participants", "sync")
     assert world.fake.invitation_for("newcomer") is not None
@@ -330,7 +331,7 @@ def test_a_connection_reset_on_a_write_stops_the_run_and_the_next_run_finishes(w
 
 
 def test_a_connection_reset_or_a_5xx_on_a_read_is_retried(world: World) -> None:
-    world.fake.reset_next("GET", r"/collaborators$")
+    world.fake.reset_next("GET", r"/invitations$")
     world.fake.reset_next("POST", GRAPHQL, operation="Topics")
     world.fake.fail_next("POST", GRAPHQL, 502, after_apply=False, times=2, operation="Board")
 

@@ -58,7 +58,7 @@ STATES = {
 
 
 def test_the_commands_with_json_are_found() -> None:
-    assert list(json_commands()) == ["doctor", "participants status", "votes tally"]
+    assert list(json_commands()) == ["doctor", "participants status", "sandbox show", "votes tally"]
 
 
 RUNS = [
@@ -67,8 +67,10 @@ RUNS = [
     for state in STATES
     # Status changes nothing: it has no --dry-run.
     if not (command == "participants status" and "--dry-run" in STATES[state][1])
-    # The doctor is about the setup, not one event: it takes neither --event nor --dry-run.
+    # The doctor is about the setup, not one event: it takes neither --event nor --dry-run; the
+    # sandbox's own commands are about the sandbox only, and take none of these options.
     and not (command == "doctor" and set(STATES[state][1]) - {"--sandbox"})
+    and not (command == "sandbox show" and STATES[state][1])
 ]
 
 
@@ -84,6 +86,10 @@ def test_json_is_one_document_on_stdout(tmp_path: Path, command: str, state: str
         # Not about one event: its report, a failed check included (exit 1), is still one document.
         report = json.loads(result.stdout)
         assert set(report) == {"ok", "checks"} and result.exit_code == (0 if report["ok"] else 1)
+        return
+    if command == "sandbox show":
+        assert result.exit_code == 0, result.output
+        assert isinstance(json.loads(result.stdout), dict)  # the sandbox's GitHub, one document
         return
     if result.exit_code != 0:
         # A failure (here: GitHub without a token) is a message on stderr, nothing on stdout.
@@ -102,8 +108,8 @@ def test_json_is_one_document_on_stdout(tmp_path: Path, command: str, state: str
 def test_no_event_is_null_with_the_same_keys(tmp_path: Path) -> None:
     empty, full = write(tmp_path / "empty"), write(tmp_path / "full", LATER)
     for command in json_commands():
-        if command == "doctor":
-            continue  # its report is the same whatever the events
+        if command in ("doctor", "sandbox show"):
+            continue  # not about one event
 
         def keys(root: Path, command: str = command) -> set[str]:
             args = ["--repo-dir", str(root), *command.split(), "--json", "--sandbox"]

@@ -141,7 +141,12 @@ class Roundtable:
 
     @property
     def event(self) -> Event:
-        return load_event(self.root / "events" / f"{E}.yaml")
+        return load_event(self.files / "events" / f"{E}.yaml")
+
+    @property
+    def files(self) -> Path:
+        """Where a run writes the roundtable's files: a rehearsal's working copy in the sandbox."""
+        return self.root / ".p2p" / "sandbox" if self.kind == "sandbox" else self.root
 
     def run(self, *args: str) -> Run:
         result = CliRunner().invoke(
@@ -315,7 +320,7 @@ def test_bots_repeats_past_events_other_logins_and_markdown_names(open_mode: Rou
         ("alice", alice, False),
         ("carol", carol, None),
     ]
-    assert load_event(rt.root / "events" / f"{PAST}.yaml").participants == ()
+    assert load_event(rt.files / "events" / f"{PAST}.yaml").participants == ()
     replies = rt.replies()
     assert bot not in replies
     assert "has already taken place" in rt.reply(past)
@@ -403,6 +408,7 @@ def test_the_event_file_changes_only_where_registrations_change(tmp_path: Path) 
         before = path.read_text(encoding="utf-8").splitlines()
         alice = rt.request("alice", recording=False)
         rt.collect()
+        path = rt.files / "events" / f"{E}.yaml"  # the rehearsal wrote its working copy
         after = path.read_text(encoding="utf-8").splitlines()
         added = [line for line in after if line not in before]
         assert [line for line in before if line not in after] == []  # nothing rewritten

@@ -536,7 +536,12 @@ def test_the_adapter_reads_the_recorded_item_and_sets_fields_in_one_request(serv
         f"{PROJECT_OWNER}/test-repository"
     )
     served.graphql(recording[1]["response"], data=added)
-    served.graphql(recording[2]["response"])
+    # The library named its aliases after the fields; the toolkit's batches number theirs (m0, m1,
+    # ...): the same answers, in the same order, under the toolkit's names.
+    values = recording[2]["response"]["data"]["data"]
+    served.graphql(
+        recording[2]["response"], data={"data": {f"m{i}": v for i, v in enumerate(values.values())}}
+    )
 
     from p2p.models import Issue
 

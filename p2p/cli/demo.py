@@ -210,7 +210,7 @@ def _votes(play: Demo) -> str:
         play.run("sandbox", "vote", *(str(issue) for issue in issues), "--as", login)
     play.say(f"{INDENT}(alice-ng gives a fourth 👍; {WAITLISTED} waits for a seat, {OUTSIDER} has none)")
     play.run("--sandbox", "votes", "tally")
-    play.run("--sandbox", "render")
+    play.run("--sandbox", "sync")
     play.region("next-event")
     from p2p.files.load import load_roundtable
 
@@ -243,7 +243,7 @@ def _after(play: Demo) -> None:
     )
     play.run("sandbox", "comment", str(second), "Takeaway: Buy my product.", "--as", OUTSIDER)
     play.run("--sandbox", "takeaways", "collect")
-    play.run("--sandbox", "render")
+    play.run("--sandbox", "sync")
     play.file("TAKEAWAYS.md", (play.root / WORKING_COPY / "TAKEAWAYS.md").read_text(encoding="utf-8").strip())
 
     play.step("What the rehearsal wrote, against the real files")

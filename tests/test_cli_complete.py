@@ -131,7 +131,13 @@ def test_show_completion_works_in_bash(root: Path) -> None:
 
 @pytest.mark.skipif(not P2P.exists(), reason="needs the p2p script")
 def test_install_completion_writes_the_shell_setup(tmp_path: Path) -> None:
-    env = ENV | {"HOME": str(tmp_path), "SHELL": "/bin/bash"}
+    # Typer finds the shell from the process tree, which a test runner's workers make anything but
+    # bash; with detection off, --install-completion takes the shell by name instead.
+    env = ENV | {
+        "HOME": str(tmp_path),
+        "SHELL": "/bin/bash",
+        "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1",
+    }
     done = subprocess.run(
         [str(P2P), "--install-completion", "bash"],
         capture_output=True,

@@ -463,3 +463,11 @@ def test_the_installed_toolkit_always_names_the_linters() -> None:
 )
 def test_default_name(tmp_path: Path, folder: str, name: str) -> None:
     assert default_name(tmp_path / folder) == name
+
+
+def test_the_next_steps_check_the_token_with_the_doctor_before_the_first_sync(tmp_path: Path) -> None:
+    result = init(tmp_path / "roundtable", "--repository", "acme/roundtable")
+    assert result.exit_code == 0, result.output
+    steps = result.output.split("Next steps:", 1)[1]
+    assert "p2p doctor" in steps
+    assert steps.index("p2p doctor") < steps.index("p2p sync --dry-run")

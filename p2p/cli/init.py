@@ -329,7 +329,9 @@ def next_steps(directory: Path, repository: str | None, toolkit: Toolkit) -> str
         f"     tags: Selected, the default branch): gh secret set P2P_TOKEN --env roundtable --repo {where}",
         f"  2. Push: cd {folder} && git init -b main && git add . && git commit -m 'A new roundtable'",
         f"     && git remote add origin https://github.com/{where}.git && git push -u origin main",
-        "  3. Run the first sync, in the folder: GITHUB_TOKEN=<the token> p2p sync --dry-run shows the plan;",
+        "  3. Check the token, in the folder: GITHUB_TOKEN=<the token> p2p doctor lists, changing nothing,",
+        "     every permission it lacks and the fix for each.",
+        "  4. Run the first sync: GITHUB_TOKEN=<the token> p2p sync --dry-run shows the plan;",
         "     p2p sync applies it. From then on the workflows keep GitHub in step with the event files.",
     ]
     return "\n".join(lines)

@@ -142,6 +142,26 @@ def test_a_token_without_projects_is_told_to_get_it(tmp_path: Path, gh: FakeGitH
     only_reads(gh)
 
 
+def test_a_token_that_only_reads_the_board_is_told_to_get_write_access(
+    tmp_path: Path, gh: FakeGitHub
+) -> None:
+    gh.read_only_projects()  # the board reads; its viewerCanUpdate is false
+
+    result = p2p(write_roundtable(tmp_path), "doctor")
+
+    assert result.exit_code == 1
+    assert failing(result) == ["projects"]
+    line = checks(result)["projects"]
+    assert "may not change it (read-only access)" in line
+    assert "organization permissions → Projects: Read and write" in line
+    only_reads(gh)
+
+
+def test_a_token_that_may_change_the_board_is_said_so(tmp_path: Path, gh: FakeGitHub) -> None:
+    result = p2p(write_roundtable(tmp_path), "doctor")
+    assert "the token reads and may change board #1 of acme" in checks(result)["projects"]
+
+
 def test_a_token_without_issues_is_told_to_get_it(tmp_path: Path, gh: FakeGitHub) -> None:
     gh.deny("issues")
 

@@ -64,10 +64,10 @@ class Probes:
             need="issues",
         )
         try:
-            viewer, board_answer, board = self.viewer_and_board(project)
+            viewer, board_answer, board, writable = self.viewer_and_board(project)
         except GitHubError as error:  # a GraphQL answer that did not come, after the client's retries
             failure = Answer(error.status or 0, error.message)
-            viewer, board_answer, board = None, failure if project is not None else None, None
+            viewer, board_answer, board, writable = None, failure if project is not None else None, None, None
         return Observed(
             repository=repository,
             viewer=viewer,
@@ -76,6 +76,7 @@ class Probes:
             issues=issues,
             board=board_answer,
             found_board=board,
+            board_writable=writable,
             rate=self.rate(),
         )
 
@@ -125,10 +126,11 @@ class Probes:
             url, params = _next_link(headers), None
         return Answer(200), tuple(sent)
 
-    def viewer_and_board(self, project: int | None) -> tuple[str | None, Answer | None, Any]:
+    def viewer_and_board(self, project: int | None) -> tuple[str | None, Answer | None, Any, bool | None]:
         """One GraphQL query (a read): the token's user, and the owner's board `project` with its
         fields. `projectV2: null` with NOT_FOUND is a board that is missing or that the token may
-        not see; FORBIDDEN or INSUFFICIENT_SCOPES a token without Projects access."""
+        not see; FORBIDDEN or INSUFFICIENT_SCOPES a token without Projects access. Last, whether
+        the token may change the board (its viewerCanUpdate), when it was read."""
         variables = {"owner": self._client.owner, "number": project or 1, "withBoard": project is not None}
         _, reply = self._client.send(
             "POST",
@@ -143,20 +145,22 @@ class Probes:
         data = reply.get("data") or {}
         viewer = mapping.login(data.get("viewer"))
         if project is None:
-            return viewer, None, None
+            return viewer, None, None, None
         errors = [e for e in reply.get("errors") or [] if isinstance(e, dict)]
         owner = data.get("repositoryOwner") or {}
         node = owner.get("projectV2")
         if node:
             fields = [mapping.board_field(f) for f in (node.get("fields") or {}).get("nodes") or [] if f]
-            return viewer, Answer(200), mapping.board(node, fields, [])
+            writable = node.get("viewerCanUpdate")
+            board = mapping.board(node, fields, [])
+            return viewer, Answer(200), board, writable if isinstance(writable, bool) else None
         types = {str(e.get("type") or "") for e in errors}
         said = "; ".join(str(e.get("message") or "") for e in errors)
         if types & {"FORBIDDEN", "INSUFFICIENT_SCOPES"}:
-            return viewer, Answer(403, said), None
+            return viewer, Answer(403, said), None, None
         if "NOT_FOUND" in types or not errors:
-            return viewer, Answer(404, said or f"no board #{project}"), None
-        return viewer, Answer(422, said), None
+            return viewer, Answer(404, said or f"no board #{project}"), None, None
+        return viewer, Answer(422, said), None, None
 
     def rate(self) -> RateFacts | None:
         """GET /rate_limit, which counts against no limit ("Rate limit", REST API, GitHub Docs)."""

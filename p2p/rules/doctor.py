@@ -118,6 +118,7 @@ class Observed:
     issues: Answer | None = None  # GET /repos/{r}/issues: Issues
     board: Answer | None = None  # the board read: 200, 404 (NOT_FOUND), 403 (FORBIDDEN...)
     found_board: Board | None = None
+    board_writable: bool | None = None  # the board's viewerCanUpdate: the token may change it
     rate: RateFacts | None = None
 
 
@@ -425,6 +426,15 @@ def _projects(owner: str, project: int | None, observed: Observed, kind: TokenKi
                 f"the token reads board #{project} of {owner}, but its scopes lack `project` (write)",
                 "add the `project` scope to the token (`read:project` only reads)",
             )
+        if observed.board_writable is False:
+            return Check(
+                name,
+                False,
+                f"the token reads board #{project} of {owner} but may not change it (read-only access)",
+                _grant(kind, "Projects", "organization" if not user_owned else "account"),
+            )
+        if observed.board_writable:
+            return Check(name, True, f"the token reads and may change board #{project} of {owner}")
         caveat = (
             "" if kind in ("classic", "oauth", "sandbox") else "; GitHub shows write access only on a change"
         )

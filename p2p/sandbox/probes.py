@@ -50,6 +50,7 @@ def observe(sandbox: SandboxCore, project: int | None) -> Observed:
         issues=answer("issues"),
         board=board_answer,
         found_board=found,
+        board_writable=True if found is not None else None,
         rate=RateFacts(
             core_remaining=RATE_LIMIT,
             core_limit=RATE_LIMIT,

@@ -446,6 +446,7 @@ class GraphQLNodes(GitHubState):
             "number": project.number,
             "title": project.title,
             "closed": False,
+            "viewerCanUpdate": not self._projects_read_only,
             "url": f"https://github.com/orgs/{self.owner}/projects/{project.number}",
             "owner": lambda info: self._gql_actor(self.owner),
             "fields": lambda info, **args: self._connection(

@@ -240,6 +240,11 @@ class FakeGitHub(RestAPI, GraphQLAPI):
         null` with a NOT_FOUND error (SPEC 8; recording github-project getInstance-project-not-found)."""
         self._projects_hidden = True
 
+    def read_only_projects(self) -> None:
+        """The token holds Projects: Read-only: the board reads, its viewerCanUpdate is false (the
+        fake refuses none of its writes: a test of the doctor reads, it does not write)."""
+        self._projects_read_only = True
+
     def token_invalid(self, invalid: bool = True) -> None:
         """Every request is answered 401 Bad credentials."""
         self._token_invalid = invalid

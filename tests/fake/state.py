@@ -86,6 +86,7 @@ class GitHubState:
         self._deleted: set[str] = set()  # keys of accounts deleted since (see `delete_account`)
         self._denied: set[str] = set()  # what the token may not do (see `deny`)
         self._projects_hidden = False  # the token sees no board (see `hide_projects`)
+        self._projects_read_only = False  # the token reads the board, may not change it
 
         owner_user = self._user(self.owner, "Organization" if owner_is_organization else "User")
         if not owner_is_organization:

@@ -173,7 +173,7 @@ def test_collaborators_and_invitations_of_deleted_accounts_are_read(
         }
     }
     http.add_callback(
-        "POST", re.compile(f"{API}/graphql"), callback=graphql_answers({"Collaborators": collaborators})
+        "POST", re.compile(f"{API}/graphql"), callback=graphql_answers({"Snapshot": collaborators})
     )
     invitation = {
         "id": 2_500_000_123,

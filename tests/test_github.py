@@ -71,7 +71,7 @@ def test_read_access_takes_one_request_for_collaborators_and_one_for_invitations
     assert access.owner_is_organization is True
     # Who has access and from where in one GraphQL query (SPEC 4.2), the invitations from REST.
     assert gh.requests == [("POST", "/graphql"), ("GET", "/repos/profiq/peer-to-peer/invitations")]
-    assert gh.operations == ["Collaborators"]
+    assert gh.operations == ["Snapshot"]
     assert (port.requests.reads, port.requests.writes) == (2, 0)
 
 
@@ -695,7 +695,7 @@ def test_a_502_on_a_mutation_is_not_retried(gh: FakeGitHub, port: GitHubReposito
 
 
 def test_reads_are_retried_on_5xx_and_dropped_connections(gh: FakeGitHub, port: GitHubRepository) -> None:
-    gh.fail_next("POST", "graphql", 502, after_apply=False, operation="Collaborators")
+    gh.fail_next("POST", "graphql", 502, after_apply=False, operation="Snapshot")
     gh.reset_next("GET", "/invitations")
     gh.fail_next("POST", "graphql", 503, after_apply=False, operation="Topics")
 
@@ -777,7 +777,7 @@ def test_read_access_pages_collaborators_in_graphql_past_100(gh: FakeGitHub, por
     assert len(by_login) == 152  # with the token's user
     assert by_login["alice"].direct and by_login["alice"].permission == "triage"
     assert not by_login["member149"].direct and by_login["member149"].permission == "read"
-    assert gh.operations == ["Collaborators", "Collaborators"]
+    assert gh.operations == ["Snapshot", "Snapshot"]
     assert port.requests.reads == 3  # two pages of collaborators, one of invitations
 
 

@@ -94,7 +94,7 @@ def test_dry_run_makes_no_write_request(tmp_path: Path, gh: FakeGitHub) -> None:
     )
     assert gh.writes == 0
     assert all(method == "GET" or path == "/graphql" for method, path in gh.requests)
-    assert gh.operations == ["Collaborators"]  # a query, no mutation
+    assert gh.operations == ["Snapshot"]  # a query, no mutation
 
 
 def test_invitation_limit_stops_inviting_and_the_next_day_continues(tmp_path: Path, gh: FakeGitHub) -> None:

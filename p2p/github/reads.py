@@ -30,6 +30,16 @@ from p2p.models import (
 )
 from p2p.port import PAGE_SIZE, not_found
 
+# The parts of snapshot.graphql, each with the flag that includes it.
+SNAPSHOT_PARTS = {
+    "collaborators": "withCollaborators",
+    "event": "withEvent",
+    "proposals": "withProposals",
+    "labels": "withLabels",
+    "seatRequests": "withSeatRequests",
+    "board": "withBoard",
+}
+
 
 class GitHubReads:
     """The port's reads over GitHub's GraphQL and REST APIs."""
@@ -45,19 +55,20 @@ class GitHubReads:
 
     # --- the port: reads -------------------------------------------------------------------
 
+    def _parts(self, *parts: str) -> dict[str, Any]:
+        """The snapshot document's variables that read only `parts` (of SNAPSHOT_PARTS)."""
+        return {"owner": self.owner, "name": self.name} | {
+            flag: part in parts for part, flag in SNAPSHOT_PARTS.items()
+        }
+
     def read_snapshot(self, event_id: str | None, board: int | None, *, seat_requests: bool) -> Snapshot:
-        wanted = event_id is not None
-        variables: dict[str, Any] = {
-            "owner": self.owner,
-            "name": self.name,
-            "eventLabel": f"{EVENT_PREFIX}{event_id}" if wanted else "",
+        wanted = ["collaborators"]
+        wanted += ["event", "proposals", "labels"] if event_id is not None else []
+        wanted += ["board"] if board is not None else []
+        wanted += ["seatRequests"] if seat_requests else []
+        variables = self._parts(*wanted) | {
+            "eventLabel": f"{EVENT_PREFIX}{event_id}" if event_id is not None else "",
             "number": board or 0,
-            "withCollaborators": True,
-            "withEvent": wanted,
-            "withProposals": wanted,
-            "withLabels": wanted,
-            "withSeatRequests": seat_requests,
-            "withBoard": board is not None,
         }
         data = self._client.graphql(
             "snapshot",
@@ -87,13 +98,13 @@ class GitHubReads:
         list does not say); the invitations come from REST (GraphQL has no repository's)."""
         collaborators: list[Collaborator] = []
         owner_types: set[str] = set()
-        variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "after": None}
+        variables = self._parts("collaborators")
         while True:
             if first is not None:
                 repository, first = first, None
             else:
                 data = self._client.graphql(
-                    "collaborators",
+                    "snapshot",
                     variables,
                     action="list collaborators",
                     need="administration",
@@ -114,7 +125,7 @@ class GitHubReads:
             info = page.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 break
-            variables["after"] = info.get("endCursor")
+            variables["collaboratorsAfter"] = info.get("endCursor")
         invitations = []
         for row in self._client.pages(
             f"{self._base}/invitations", action="list invitations", need="administration"
@@ -326,20 +337,23 @@ class GitHubReads:
         return self._seat_requests()
 
     def _seat_requests(self, *, first: Mapping[str, Any] | None = None) -> tuple[SeatRequest, ...]:
-        variables: dict[str, Any] = {"owner": self.owner, "name": self.name, "after": None}
+        variables = self._parts("seatRequests")
         action = "read the seat requests"
         nodes: list[Mapping[str, Any]] = []
         while True:
-            if first is not None:
-                page, first = first.get("seatRequests") or {}, None
-            else:
-                data = self._client.graphql("seat_requests", variables, action=action, need="issues")
-                page = (data.get("repository") or {}).get("issues") or {}
+            if first is None:
+                first = (
+                    self._client.graphql("snapshot", variables, action=action, need="issues").get(
+                        "repository"
+                    )
+                    or {}
+                )
+            page, first = first.get("seatRequests") or {}, None
             nodes += [n for n in page.get("nodes") or [] if n]
             info = page.get("pageInfo") or {}
             if not info.get("hasNextPage"):
                 break
-            variables["after"] = info.get("endCursor")
+            variables["seatRequestsAfter"] = info.get("endCursor")
         return tuple(sorted((self._seat_request(n) for n in nodes), key=lambda r: r.number))
 
     def _seat_request(self, node: Mapping[str, Any]) -> SeatRequest:

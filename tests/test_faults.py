@@ -215,7 +215,7 @@ WRITES = {
     # The proposals' event label, 50 issues to a request.
     "add labels": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "AddLabels"),
     "create label": Write(topic_label_deleted, ("topics", "sync"), "POST", r"/labels$"),
-    "add board item": Write(a_new_proposal, ("topics", "sync"), "POST", GRAPHQL, "AddItem"),
+    "add board item": Write(a_new_proposal, ("topics", "sync"), "POST", GRAPHQL, "AddItems"),
     "add board items": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "AddItems"),
     "set field": Write(a_card_of_another_event, ("topics", "sync"), "POST", GRAPHQL, "SetField"),
     # The new cards' Status and Event, and the first tally's Votes, 50 to a request.

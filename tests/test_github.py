@@ -690,7 +690,7 @@ def test_a_502_on_a_mutation_is_not_retried(gh: FakeGitHub, port: GitHubReposito
     with pytest.raises(GitHubError):
         port.add_item(board, issue)
 
-    assert gh.operations[-1] == "AddItem" and gh.operations.count("AddItem") == 1
+    assert gh.operations[-1] == "AddItems" and gh.operations.count("AddItems") == 1
     assert gh.project(1).issues == [issue.number]
 
 

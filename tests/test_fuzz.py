@@ -158,7 +158,10 @@ def mostly(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.integers(0, 9).flatmap(lambda n: valid if n else st.one_of(SCALARS, DOCUMENTS))
 
 
-TEXT_VALUE = st.text(min_size=1, max_size=20)
+# Not NEL: YAML reads it as a line break, and ruamel's dumper writes it raw inside a quoted
+# scalar, where a line break folds to a space; the document on disk would not say what the test
+# meant, whatever the loader does.
+TEXT_VALUE = st.text(st.characters(exclude_characters="\x85"), min_size=1, max_size=20)
 LOGINS = st.from_regex(r"\A[a-z][a-z0-9]{0,10}\Z")
 REGISTRATIONS = st.fixed_dictionaries(
     {"github": mostly(LOGINS), "registered": mostly(st.datetimes(timezones=st.just(UTC)))},

@@ -217,11 +217,11 @@ WRITES = {
     "create label": Write(topic_label_deleted, ("topics", "sync"), "POST", r"/labels$"),
     "add board item": Write(a_new_proposal, ("topics", "sync"), "POST", GRAPHQL, "AddItems"),
     "add board items": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "AddItems"),
-    "set field": Write(a_card_of_another_event, ("topics", "sync"), "POST", GRAPHQL, "SetField"),
+    "set field": Write(a_card_of_another_event, ("topics", "sync"), "POST", GRAPHQL, "SetFields"),
     # The new cards' Status and Event, and the first tally's Votes, 50 to a request.
     "set fields": Write(nothing, ("topics", "sync"), "POST", GRAPHQL, "SetFields"),
     "set votes": Write(topics_synced, ("votes", "tally"), "POST", GRAPHQL, "SetFields"),
-    "move item": Write(a_card_out_of_place, ("votes", "tally"), "POST", GRAPHQL, "MoveItem"),
+    "move item": Write(a_card_out_of_place, ("votes", "tally"), "POST", GRAPHQL, "MoveItems"),
     "move items": Write(topics_synced, ("votes", "tally"), "POST", GRAPHQL, "MoveItems"),
     "create field": Write(
         board_as_github_makes_it, ("board", "setup"), "POST", GRAPHQL, "createProjectV2Field"

@@ -176,18 +176,7 @@ class GitHubRepository(GitHubReads):
         return self.add_items(board, [issue])[0]
 
     def set_field(self, board: Board, item: BoardItem, field: BoardField, value: str | float) -> None:
-        self._client.graphql(
-            "set_field",
-            {
-                "projectId": board.id,
-                "itemId": item.id,
-                "fieldId": field.id,
-                "value": mapping.value_input(board, field, value),
-            },
-            action=f"set {field.name} of {item_name(item)} on board #{board.number}",
-            need="projects",
-            mutation=True,
-        )
+        self.set_fields(board, [FieldValue(item, field, value)])  # a batch of one
 
     def set_fields(self, board: Board, values: Sequence[FieldValue]) -> None:
         check_batch(values)
@@ -214,13 +203,7 @@ class GitHubRepository(GitHubReads):
         )
 
     def move_item(self, board: Board, item: BoardItem, after: BoardItem | None) -> None:
-        self._client.graphql(
-            "move_item",
-            {"projectId": board.id, "itemId": item.id, "afterId": after.id if after else None},
-            action=f"move {item_name(item)} on board #{board.number}",
-            need="projects",
-            mutation=True,
-        )
+        self.move_items(board, [(item, after)])  # a batch of one
 
     def create_field(
         self, board: Board, name: str, type: FieldType, options: Sequence[str] = ()

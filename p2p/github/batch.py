@@ -24,6 +24,7 @@ from typing import Any
 
 from p2p.errors import GitHubError
 from p2p.github.client import GitHubClient, Need, document
+from p2p.port import graphql_refused
 
 # Refusals that are about the token, not about one change: said as the client says them.
 _TOKEN_ERRORS = frozenset({"FORBIDDEN", "INSUFFICIENT_SCOPES"})
@@ -122,6 +123,8 @@ def run(
             answers.append(answer)
         else:
             said = "; ".join(by_alias.get(f"m{n}", [])) or "no answer"
+            if len(changes) == 1:  # a batch of one fails as any single request does
+                raise client.error(graphql_refused(action, said))
             failed.append(f"{change.action} ({said})")
     if failed:
         raise client.error(_partial(failed, len(changes), action))
